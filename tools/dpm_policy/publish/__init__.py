@@ -1,0 +1,70 @@
+"""Publish a compiled catalog to the engine's Postgres table ``dpm_policy_packs``.
+
+The engine at HEAD reads its policy packs only from that table (ENGINE_CONTRACT.md sections 7
+and 9.1). The flow is one way: compiled ``env.json`` -> desired rows -> plan against the table
+-> apply in one locked, verified transaction, or report drift. Only ``commands.publish`` prints
+or exits; everything here returns values or raises a ``PublishError``.
+"""
+
+from __future__ import annotations
+
+from dpm_policy.publish.apply import ApplyResult, apply_catalog, refuse_bad_rows
+from dpm_policy.publish.check import check_catalog, has_drift
+from dpm_policy.publish.dsn import DSN_ENV_VAR, Dsn, parse_dsn, resolve_dsn
+from dpm_policy.publish.errors import (
+    CatalogNotFound,
+    ConnectionFailed,
+    DsnError,
+    PublishError,
+    RefusedRows,
+)
+from dpm_policy.publish.plan import FieldChange, Plan, RowChange, UnmanagedRow, build_plan
+from dpm_policy.publish.report import RENDERERS, Outcome, render_json, render_text
+from dpm_policy.publish.rows import (
+    TABLE,
+    DesiredRow,
+    StoredRow,
+    desired_row,
+    desired_rows,
+    encode_definition,
+)
+from dpm_policy.publish.snapshot import plan_catalog
+from dpm_policy.publish.source import env_json_path, load_desired_rows
+from dpm_policy.publish.strict import RowProblem, check_row
+
+__all__ = [
+    "DSN_ENV_VAR",
+    "RENDERERS",
+    "TABLE",
+    "ApplyResult",
+    "CatalogNotFound",
+    "ConnectionFailed",
+    "DesiredRow",
+    "Dsn",
+    "DsnError",
+    "FieldChange",
+    "Outcome",
+    "Plan",
+    "PublishError",
+    "RefusedRows",
+    "RowChange",
+    "RowProblem",
+    "StoredRow",
+    "UnmanagedRow",
+    "apply_catalog",
+    "build_plan",
+    "check_catalog",
+    "check_row",
+    "desired_row",
+    "desired_rows",
+    "encode_definition",
+    "env_json_path",
+    "has_drift",
+    "load_desired_rows",
+    "parse_dsn",
+    "plan_catalog",
+    "refuse_bad_rows",
+    "render_json",
+    "render_text",
+    "resolve_dsn",
+]

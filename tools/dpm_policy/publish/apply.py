@@ -1,0 +1,168 @@
+"""Apply a plan in one transaction: all rows written and verified, or nothing at all.
+
+The order inside the transaction:
+1. take the publish advisory lock (a second publisher waits here), so the plan is computed
+   from a state nobody else is changing;
+2. create the table when it is missing, exactly as the engine's migration does;
+3. read the table and plan; when nothing differs, stop without writing (a second apply is a
+   no-op: no row is touched and every ``updated_at`` stays as it was);
+4. insert, update and delete, one statement per row, all with the same ``updated_at``;
+5. read every written row back and check it as the engine's strict read would; any mismatch
+   raises, and the transaction rolls back.
+A broken connection at any point also rolls back: the server discards an unfinished
+transaction, so the table is wholly old or wholly new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from dpm_policy.publish.db import (
+    Connection,
+    acquire_lock,
+    connect,
+    create_table,
+    delete_row,
+    driver_errors,
+    read_rows,
+    table_exists,
+    upsert_row,
+)
+from dpm_policy.publish.dsn import Dsn
+from dpm_policy.publish.errors import RefusedRows
+from dpm_policy.publish.plan import Plan, RowChange, build_plan
+from dpm_policy.publish.rows import DesiredRow, StoredRow
+from dpm_policy.publish.strict import RowProblem, check_row
+
+__all__ = ["AfterWrite", "ApplyResult", "apply_catalog", "refuse_bad_rows"]
+
+# Called after each row is written, inside the transaction; a seam for fault-injection tests.
+AfterWrite = Callable[[Connection, RowChange], None]
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What an apply did: the plan it carried out (computed under the lock)."""
+
+    plan: Plan
+    applied: bool
+    # The ``updated_at`` stamped on every written row; None when nothing was written.
+    updated_at: str | None = None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def refuse_bad_rows(desired: Sequence[DesiredRow]) -> None:
+    """Raise RefusedRows when any desired row would fail the engine's strict read."""
+    problems = [
+        problem
+        for row in desired
+        for problem in check_row(row.policy_pack_id, row.version, row.definition_json)
+    ]
+    if problems:
+        packs = sorted({problem.policy_pack_id for problem in problems})
+        raise RefusedRows(
+            f"refused {len(packs)} pack(s) the engine's strict catalog read would reject "
+            f"({', '.join(packs)}); nothing was written",
+            problems,
+        )
+
+
+def apply_catalog(
+    dsn: Dsn,
+    desired: Sequence[DesiredRow],
+    *,
+    prune: bool,
+    after_write: AfterWrite | None = None,
+    clock: Callable[[], datetime] = _utc_now,
+) -> ApplyResult:
+    """Make the table hold exactly ``desired`` (plus unmanaged rows unless ``prune``).
+
+    Raises RefusedRows (nothing written) when a row fails the strict check before or after
+    writing, and ConnectionFailed (nothing written) when the database fails.
+    """
+    refuse_bad_rows(desired)
+    connection = connect(dsn)
+    try:
+        with (
+            driver_errors(dsn, "apply failed and was rolled back; nothing was written"),
+            connection.transaction(),
+        ):
+            return _apply_locked(connection, desired, prune, after_write, clock)
+    finally:
+        connection.close()
+
+
+def _apply_locked(
+    connection: Connection,
+    desired: Sequence[DesiredRow],
+    prune: bool,
+    after_write: AfterWrite | None,
+    clock: Callable[[], datetime],
+) -> ApplyResult:
+    """Steps 1 to 5 of the module docstring, inside the caller's transaction."""
+    acquire_lock(connection)
+    exists = table_exists(connection)
+    if not exists:
+        create_table(connection)
+    stored = read_rows(connection) if exists else {}
+    plan = build_plan(desired, stored, table_exists=exists, prune=prune)
+    if plan.is_noop:
+        return ApplyResult(plan, applied=False)
+    wanted = {row.policy_pack_id: row for row in desired}
+    now = clock().astimezone(UTC).isoformat()
+    for change in plan.changes:
+        if change.action == "delete":
+            delete_row(connection, change.policy_pack_id)
+        else:
+            upsert_row(connection, wanted[change.policy_pack_id], now)
+        if after_write is not None:
+            after_write(connection, change)
+    _verify(read_rows(connection), plan, wanted, stored, now)
+    return ApplyResult(plan, applied=True, updated_at=now)
+
+
+def _verify(
+    readback: dict[str, StoredRow],
+    plan: Plan,
+    wanted: dict[str, DesiredRow],
+    before: dict[str, StoredRow],
+    now: str,
+) -> None:
+    """Raise RefusedRows unless every change reads back exactly as intended."""
+    problems: list[RowProblem] = []
+    for change in plan.changes:
+        pack_id = change.policy_pack_id
+        row = readback.get(pack_id)
+        if change.action == "delete":
+            if row is not None:
+                problems.append(_mismatch(pack_id, "", "is still in the table after its delete"))
+            continue
+        if row is None:
+            problems.append(_mismatch(pack_id, "", "is missing after being written"))
+            continue
+        problems.extend(check_row(row.policy_pack_id, row.version, row.definition_json))
+        intended = wanted[pack_id]
+        if row.version != intended.version:
+            problems.append(_mismatch(pack_id, "version", "reads back a different version"))
+        if row.definition_json != intended.definition_json:
+            problems.append(_mismatch(pack_id, "definition_json", "reads back different bytes"))
+        if row.updated_at != now:
+            problems.append(_mismatch(pack_id, "updated_at", "was not stamped by this apply"))
+        old = before.get(pack_id)
+        if old is not None and row.created_at != old.created_at:
+            problems.append(_mismatch(pack_id, "created_at", "changed on update"))
+    if problems:
+        raise RefusedRows(
+            "the rows read back after writing failed verification; the transaction was rolled "
+            "back and nothing was written",
+            problems,
+        )
+
+
+def _mismatch(pack_id: str, path: str, message: str) -> RowProblem:
+    return RowProblem(pack_id, path, message, engine_fails=False)
