@@ -9,7 +9,7 @@ catalog DSN, so publishing through the fallback would target a database the engi
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
@@ -17,7 +17,7 @@ from psycopg import conninfo
 
 from dpm_policy.publish.errors import DsnError
 
-__all__ = ["DSN_ENV_VAR", "MASK", "Dsn", "resolve_dsn"]
+__all__ = ["DSN_ENV_VAR", "MASK", "Dsn", "known_secrets", "parse_dsn", "redact", "resolve_dsn"]
 
 DSN_ENV_VAR = "DPM_POLICY_PACK_POSTGRES_DSN"
 MASK = "********"
@@ -43,10 +43,7 @@ class Dsn:
 
     def redact(self, text: str) -> str:
         """``text`` with every spelling of the password replaced by ``********``."""
-        # Longest first, so that a secret containing another is masked whole.
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, MASK)
-        return text
+        return redact(text, self.secrets)
 
     def describe(self) -> str:
         """Where the DSN points, without the password: ``user@host:port/dbname``."""
@@ -97,6 +94,38 @@ def parse_dsn(value: str, *, source: str, environ: Mapping[str, str] | None = No
         dbname=str(parts.get("dbname") or ""),
         user=str(parts.get("user") or ""),
     )
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with each of ``secrets`` replaced by ``********``."""
+    # Longest first, so that a secret containing another is masked whole.
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def known_secrets(explicit: str | None, environ: Mapping[str, str]) -> tuple[str, ...]:
+    """Every password spelling in ``--dsn``, the DSN variable and ``PGPASSWORD``, parsed or not.
+
+    For masking output on paths where no valid DSN was resolved (an unexpected error, an
+    invalid DSN): whatever the user passed is masked even when libpq cannot parse it.
+    """
+    secrets: set[str] = set()
+    for value in (explicit or "", environ.get(DSN_ENV_VAR, "")):
+        if not value.strip():
+            continue
+        secrets.update(_raw_passwords(value))
+        try:
+            password = conninfo.conninfo_to_dict(value).get("password")
+        except Exception:  # an unparsable DSN: the raw spellings above are all we have
+            continue
+        if isinstance(password, str) and password:
+            secrets.update(_spellings(password))
+    env_password = environ.get("PGPASSWORD", "")
+    if env_password:
+        secrets.update(_spellings(env_password))
+    return tuple(sorted(secret for secret in secrets if secret))
 
 
 class _Hidden(Exception):

@@ -1,0 +1,64 @@
+"""Ids are unique, and no two differ only in case or punctuation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from pydantic import BaseModel
+
+from dpm_policy.problems import Problem
+from dpm_policy.repository import Entry, Repository
+
+__all__ = ["check", "near_key"]
+
+
+def near_key(identifier: str) -> str:
+    """What a person would read as the same id: case and ``_ - .`` ignored."""
+    return re.sub(r"[_.-]", "", identifier.casefold())
+
+
+def _unique(kind: str, id_field: str, entries: Sequence[tuple[str, Entry[BaseModel]]]) -> Iterator[Problem]:
+    exact: dict[str, Entry[BaseModel]] = {}
+    near: dict[str, tuple[str, Entry[BaseModel]]] = {}
+    for identifier, entry in entries:
+        position = entry.document.position((id_field,))
+        first = exact.get(identifier)
+        if first is not None:
+            yield Problem(
+                entry.file,
+                position,
+                "duplicate-id",
+                f"{kind} '{identifier}' is also defined in {first.file}; keep one",
+            )
+            continue
+        exact[identifier] = entry
+        similar = near.get(near_key(identifier))
+        if similar is not None:
+            yield Problem(
+                entry.file,
+                position,
+                "near-duplicate-id",
+                f"{kind} '{identifier}' differs from '{similar[0]}' ({similar[1].file}) only in "
+                "case or punctuation; the engine matches ids exactly, so requests for one "
+                "would silently miss the other; rename one",
+            )
+            continue
+        near[near_key(identifier)] = (identifier, entry)
+
+
+def check(repository: Repository) -> Iterator[Problem]:
+    """Pack, tenant and environment ids are unique. Ids that differ only in case or in ``_``,
+    ``-`` and ``.`` are refused too: the engine compares ids exactly (``T1`` is not ``t1``),
+    so such a pair would be a silent mismatch waiting to happen."""
+    yield from _unique(
+        "pack", "policy_pack_id", [(e.model.policy_pack_id, e) for e in repository.packs]
+    )
+    yield from _unique(
+        "tenant", "tenant_id", [(e.model.tenant_id, e) for e in repository.tenants]
+    )
+    yield from _unique(
+        "environment",
+        "environment",
+        [(e.model.environment, e) for e in repository.environments],
+    )

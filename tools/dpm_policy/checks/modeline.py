@@ -1,0 +1,37 @@
+"""Each file names its JSON Schema on its first line, for editors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel
+
+from dpm_policy.problems import Position, Problem
+from dpm_policy.repository import KINDS, Entry, Repository
+from dpm_policy.schema import modeline
+
+__all__ = ["check"]
+
+
+def check(repository: Repository) -> Iterator[Problem]:
+    """(A warning.) Every file starts with ``# yaml-language-server: $schema=<path>`` pointing at
+    its kind's schema, so editors complete keys and flag errors as the author types.
+    ``dpm-policy fmt`` writes it."""
+    groups: list[tuple[str, list[Entry[BaseModel]]]] = [
+        ("pack", repository.packs),
+        ("tenant", repository.tenants),
+        ("environment", repository.environments),
+    ]
+    for kind_name, entries in groups:
+        kind = KINDS[kind_name]
+        for entry in entries:
+            expected = modeline(repository.root, repository.root / entry.file, kind)
+            if entry.document.first_line != expected:
+                yield Problem(
+                    entry.file,
+                    Position(1, 1),
+                    "modeline",
+                    f"the first line should be '{expected}' so editors check the file; "
+                    "run dpm-policy fmt",
+                    "warning",
+                )

@@ -1,0 +1,33 @@
+"""The subcommands, one module each, listed in one registry.
+
+A command module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from dpm_policy.commands import schema, validate
+
+__all__ = ["COMMANDS", "Command"]
+
+Command = ModuleType
+
+COMMANDS: dict[str, ModuleType] = {
+    module.NAME: module
+    for module in (
+        validate,
+        schema,
+    )
+}
+
+
+def _check_interface(module: ModuleType) -> None:
+    for attribute in ("NAME", "HELP", "add_arguments", "run"):
+        if not hasattr(module, attribute):
+            raise TypeError(f"command module {module.__name__} lacks {attribute}")
+
+
+for _module in COMMANDS.values():
+    _check_interface(_module)
+

@@ -1,0 +1,1 @@
+"""Reading policy files: bytes to positioned plain data, and nothing else."""

@@ -1,0 +1,100 @@
+"""Reading one source file safely: size, type, symlinks and encoding are checked first."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+from dpm_policy.load.yaml_source import YamlDocument, YamlLoadError, parse_yaml
+from dpm_policy.problems import Position, Problem
+
+__all__ = ["MAX_FILE_BYTES", "load_document", "relative_name"]
+
+# A policy file is a few hundred bytes; anything this large is a mistake or hostile.
+MAX_FILE_BYTES = 256 * 1024
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def relative_name(root: Path, path: Path) -> str:
+    """The path as authors see it: relative to the repository root, forward slashes."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _fail(name: str, code: str, message: str, position: Position | None = None) -> YamlLoadError:
+    return YamlLoadError([Problem(name, position or Position(1, 1), code, message)])
+
+
+def _read_bytes(root: Path, path: Path, name: str) -> bytes:
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(root.resolve()):
+                raise _fail(
+                    name,
+                    "symlink",
+                    "the file is a symbolic link to a place outside the repository; "
+                    "commit the file itself",
+                )
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise _fail(name, "io", "the file is a broken symbolic link or vanished") from None
+    except (OSError, RuntimeError) as error:
+        raise _fail(name, "io", f"cannot read the file: {error.strerror or error}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _fail(name, "io", "not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise _fail(
+            name,
+            "file-size",
+            f"the file is {info.st_size} bytes; policy files are limited to "
+            f"{MAX_FILE_BYTES} bytes",
+        )
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _fail(name, "io", f"cannot read the file: {error.strerror or error}") from None
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise _fail(
+            name,
+            "encoding",
+            f"byte 0x{raw[error.start]:02x} is not UTF-8; save the file as UTF-8",
+            Position(line, col),
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    # libyaml refuses these too, but with a less helpful message.
+    found = _CONTROL.search(text)
+    if found is not None:
+        index = found.start()
+        char = found.group()
+        line = text.count("\n", 0, index) + 1
+        col = index - (text.rfind("\n", 0, index) + 1) + 1
+        raise _fail(
+            name,
+            "encoding",
+            f"control character U+{ord(char):04X} is not allowed; delete it",
+            Position(line, col),
+        )
+    return text
+
+
+def load_document(root: Path, path: Path) -> YamlDocument:
+    """Read and parse one file; raises ``YamlLoadError`` with positioned problems."""
+    name = relative_name(root, path)
+    text = _decode(_read_bytes(root, path, name), name)
+    return parse_yaml(text, name)

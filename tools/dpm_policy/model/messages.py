@@ -1,0 +1,147 @@
+"""Turn pydantic's validation errors into problems in the author's words.
+
+Authors never see a raw validator message: each error names the key by its YAML path, points at
+the line and column where it is written, and ends with the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from dpm_policy.load.yaml_source import Path, YamlDocument
+from dpm_policy.model.types import shown
+from dpm_policy.problems import Problem
+from dpm_policy.runtime.fields import RENAMED_FIELDS
+
+__all__ = ["dotted", "problems_from_validation"]
+
+_CONTAINER_NAMES = {
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+}
+
+
+def dotted(path: Path) -> str:
+    """``('owners', 0)`` -> ``owners[0]``; ``('a', 'b')`` -> ``a.b``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text or "the file"
+
+
+def _models_in(annotation: Any) -> list[Any]:
+    """The pieces of a type annotation worth descending into."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _models_in(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        found: list[Any] = []
+        for arg in typing.get_args(annotation):
+            found.extend(_models_in(arg))
+        return found
+    return [annotation]
+
+
+def _known_keys(model: type[BaseModel], path: Path) -> list[str]:
+    """The keys allowed in the mapping at ``path`` of a document of ``model``."""
+    current: Any = model
+    index = 0
+    while index < len(path):
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(str(path[index]))
+        if field is None:
+            return []
+        current = _models_in(field.annotation)[0]
+        index += 1
+        # Entries of a list or of a free-keyed mapping: skip the index or key.
+        while typing.get_origin(current) in (dict, list) and index < len(path):
+            current = _models_in(typing.get_args(current)[-1])[0]
+            index += 1
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unknown_key(model: type[BaseModel], path: Path) -> tuple[str, str]:
+    parent, key = path[:-1], str(path[-1])
+    section = str(parent[-1]) if parent else ""
+    renamed = RENAMED_FIELDS.get((section, key))
+    if renamed is not None:
+        return (
+            "renamed-key",
+            f"'{key}' was renamed to '{renamed}' on 2026-05-01 and the engine silently "
+            f"ignores the old name; write '{renamed}'",
+        )
+    known = _known_keys(model, parent)
+    where = f" in {dotted(parent)}" if parent else ""
+    message = f"unknown key '{key}'{where}"
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        message += f"; did you mean '{close[0]}'?"
+    elif known:
+        message += "; allowed keys: " + ", ".join(known)
+    return "unknown-key", message
+
+
+def _one(model: type[BaseModel], document: YamlDocument, error: Any) -> Problem:
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    kind: str = error["type"]
+    is_key = bool(loc) and loc[-1] == "[key]"
+    path: Path = loc[:-1] if is_key else loc
+    name = dotted(path)
+    if kind == "extra_forbidden":
+        code, message = _unknown_key(model, path)
+        return Problem(document.file, document.position(path, key=True), code, message)
+    if kind == "missing":
+        parent = path[:-1]
+        where = f" in {dotted(parent)}" if parent else ""
+        return Problem(
+            document.file,
+            document.position(parent, key=True),
+            "missing-key",
+            f"missing required key '{path[-1]}'{where}",
+        )
+    if kind in _CONTAINER_NAMES:
+        return Problem(
+            document.file,
+            document.position(path),
+            "type",
+            f"{name} must be {_CONTAINER_NAMES[kind]} (got {shown(error.get('input'))})",
+        )
+    if kind in ("too_short", "too_long"):
+        what = "empty" if kind == "too_short" else "too long"
+        return Problem(
+            document.file,
+            document.position(path),
+            "type",
+            f"{name} is {what}; remove it or add an entry",
+        )
+    if kind.startswith(("string_", "int_", "bool_", "decimal_", "float_")):
+        # A plain pydantic check that our own types did not pre-empt.
+        return Problem(
+            document.file,
+            document.position(path, key=is_key),
+            "type",
+            f"{name} has an invalid value {shown(error.get('input'))}",
+        )
+    # Our own types raise messages already written for authors.
+    message = f"{dotted(path[:-1])}: {error['msg']}" if is_key else f"{name} {error['msg']}"
+    return Problem(document.file, document.position(path, key=is_key), kind, message)
+
+
+def problems_from_validation(
+    model: type[BaseModel], document: YamlDocument, error: ValidationError
+) -> list[Problem]:
+    """One problem per validation error, positioned in the document."""
+    return [_one(model, document, item) for item in error.errors(include_url=False)]

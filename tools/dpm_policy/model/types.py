@@ -1,0 +1,329 @@
+"""Field types of the policy files: exact, strict, and explained in the author's words.
+
+Each type is an ``Annotated`` pydantic type whose validator runs before pydantic's own and
+raises ``PydanticCustomError`` with a stable code and a message that ends with the fix. Each also
+carries the JSON Schema that says the same thing, so editors and the models agree.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from dpm_policy.runtime.decimals import canonical_decimal
+
+__all__ = [
+    "ENV_NAME_PATTERN",
+    "ID_PATTERN",
+    "MAX_ID_LENGTH",
+    "EnvName",
+    "GroupKey",
+    "OwnerList",
+    "PolicyBool",
+    "PolicyId",
+    "Text",
+    "Version",
+    "bounded_decimal",
+    "bounded_int",
+    "shown",
+]
+
+MAX_ID_LENGTH = 64
+# Pack and tenant ids: letters, digits, '_', '-', '.', starting with a letter or digit.
+ID_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9_.-]{{0,{MAX_ID_LENGTH - 1}}}$"
+ENV_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,31}$"
+OWNER_PATTERN = r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
+# 'attribute:value': exactly one colon, neither side empty nor padded with spaces.
+GROUP_KEY_PATTERN = r"^[^:\s](?:[^:]*[^:\s])?:[^:\s](?:[^:]*[^:\s])?$"
+VERSION_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9._+-]{0,30}[A-Za-z0-9])?$"
+
+_TRUE_WORDS = frozenset({"yes", "y", "on", "true", "t", "1", "enabled", "enable"})
+_FALSE_WORDS = frozenset({"no", "n", "off", "false", "f", "0", "disabled", "disable"})
+
+
+def shown(value: object) -> str:
+    """A value as the author wrote it in YAML, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return repr(text)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _error(code: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code, message)
+
+
+def _reject_null(value: object) -> None:
+    if value is None:
+        raise _error(
+            "null-value",
+            "has no value; remove the key to leave the engine's setting as it is, "
+            "or write a value",
+        )
+
+
+def _decimal_validator(minimum: Decimal | None, maximum: Decimal | None) -> Any:
+    def check(value: object) -> Decimal:
+        _reject_null(value)
+        if isinstance(value, bool):
+            raise _error("type", f"must be a number (got {shown(value)})")
+        if isinstance(value, int):
+            number = Decimal(value)
+        elif isinstance(value, Decimal):
+            if not value.is_finite():
+                raise _error("type", "must be a finite number")
+            number = value
+        elif isinstance(value, str):
+            if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+                raise _error(
+                    "decimal-format",
+                    f"must be a number in plain notation such as 0.15 (got {shown(value)})",
+                )
+            number = Decimal(value)
+        elif isinstance(value, float):
+            raise _error(
+                "decimal-format",
+                "must be written as an exact decimal such as 0.15, not a binary float",
+            )
+        else:
+            raise _error("type", f"must be a number (got {shown(value)})")
+        if (minimum is not None and number < minimum) or (
+            maximum is not None and number > maximum
+        ):
+            raise _error("range", _range_message(number, minimum, maximum))
+        return number
+
+    return check
+
+
+def _range_message(number: Decimal, minimum: Decimal | None, maximum: Decimal | None) -> str:
+    if maximum is None:
+        message = f"must be at least {minimum} (got {number})"
+    else:
+        message = f"must be between {minimum} and {maximum} (got {number})"
+    if maximum == 1 and Decimal(1) < number <= Decimal(100):
+        message += f"; write {canonical_decimal(number / 100)} for {number}%"
+    return message
+
+
+def _decimal_string_pattern(minimum: Decimal | None, maximum: Decimal | None) -> str:
+    """A regular expression for decimal text within the bounds, for the JSON Schema."""
+    if minimum == 0 and maximum == 1:
+        return r"^(0(\.[0-9]+)?|1(\.0+)?)$"
+    if minimum == 0 and maximum is None:
+        return r"^[0-9]+(\.[0-9]+)?$"
+    raise ValueError(f"no schema pattern for decimals bounded by {minimum}..{maximum}")
+
+
+def bounded_decimal(minimum: Decimal | None, maximum: Decimal | None) -> Any:
+    """An exact decimal within bounds, written as a YAML number or as quoted text."""
+    number: dict[str, Any] = {"type": "number"}
+    if minimum is not None:
+        number["minimum"] = int(minimum) if minimum == int(minimum) else float(minimum)
+    if maximum is not None:
+        number["maximum"] = int(maximum) if maximum == int(maximum) else float(maximum)
+    schema = {
+        "anyOf": [
+            number,
+            {"type": "string", "pattern": _decimal_string_pattern(minimum, maximum)},
+        ]
+    }
+    return Annotated[
+        Decimal,
+        BeforeValidator(_decimal_validator(minimum, maximum)),
+        WithJsonSchema(schema),
+    ]
+
+
+def _check_bool(value: object) -> bool:
+    _reject_null(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE_WORDS:
+            raise _error("type", f"must be true or false (got {shown(value)}); write true")
+        if word in _FALSE_WORDS:
+            raise _error("type", f"must be true or false (got {shown(value)}); write false")
+    raise _error("type", f"must be true or false (got {shown(value)})")
+
+
+PolicyBool = Annotated[bool, BeforeValidator(_check_bool), WithJsonSchema({"type": "boolean"})]
+
+
+def bounded_int(minimum: int, maximum: int) -> Any:
+    """A whole number within bounds, written as a YAML integer."""
+
+    def check(value: object) -> int:
+        _reject_null(value)
+        if isinstance(value, bool):
+            raise _error("type", f"must be a whole number (got {shown(value)})")
+        if isinstance(value, Decimal):
+            hint = f"; write {int(value)}" if value == value.to_integral_value() else ""
+            raise _error("type", f"must be a whole number (got {value}){hint}")
+        if isinstance(value, str):
+            raise _error(
+                "type", f"must be a whole number, not text (got {shown(value)}); remove the quotes"
+            )
+        if not isinstance(value, int):
+            raise _error("type", f"must be a whole number (got {shown(value)})")
+        if not minimum <= value <= maximum:
+            raise _error("range", f"must be between {minimum} and {maximum} (got {value})")
+        return value
+
+    return Annotated[
+        int,
+        BeforeValidator(check),
+        WithJsonSchema({"type": "integer", "minimum": minimum, "maximum": maximum}),
+    ]
+
+
+def _text_check(
+    what: str, pattern: str | None, rule: str, max_length: int, code: str = "id-format"
+) -> Any:
+    compiled = re.compile(pattern) if pattern else None
+
+    def check(value: object) -> str:
+        _reject_null(value)
+        if not isinstance(value, str):
+            raise _error(
+                "type",
+                f"must be text (got {shown(value)}); put it in quotes",
+            )
+        if compiled is not None and not compiled.match(value):
+            raise _error(code, f"{shown(value)} is not a valid {what}: {rule}")
+        if compiled is None and not value.strip():
+            raise _error("text-format", "must not be empty")
+        if len(value) > max_length:
+            raise _error("text-format", f"is longer than {max_length} characters")
+        return value
+
+    return check
+
+
+PolicyId = Annotated[
+    str,
+    BeforeValidator(
+        _text_check(
+            "id",
+            ID_PATTERN,
+            f"use letters, digits, '_', '-' and '.', start with a letter or digit, "
+            f"at most {MAX_ID_LENGTH} characters",
+            MAX_ID_LENGTH,
+        )
+    ),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN}),
+]
+
+EnvName = Annotated[
+    str,
+    BeforeValidator(
+        _text_check(
+            "environment name",
+            ENV_NAME_PATTERN,
+            "use lower-case letters, digits and '-', starting with a letter",
+            32,
+            "environment-name",
+        )
+    ),
+    WithJsonSchema({"type": "string", "pattern": ENV_NAME_PATTERN}),
+]
+
+GroupKey = Annotated[
+    str,
+    BeforeValidator(
+        _text_check(
+            "group key",
+            GROUP_KEY_PATTERN,
+            "write 'attribute:value' with exactly one ':' and text on both sides, "
+            "for example 'sector:TECH'",
+            128,
+            "group-key",
+        )
+    ),
+    WithJsonSchema({"type": "string", "pattern": GROUP_KEY_PATTERN}),
+]
+
+
+def _check_version(value: object) -> str:
+    _reject_null(value)
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        raise _error(
+            "version-type",
+            f"must be text, in quotes: write version: \"{value}\" (unquoted, YAML reads it "
+            "as a number, and 1.10 would become 1.1)",
+        )
+    if not isinstance(value, str):
+        raise _error("version-type", f"must be text in quotes (got {shown(value)})")
+    if not re.match(VERSION_PATTERN, value):
+        raise _error(
+            "version-format",
+            f"{shown(value)} is not a valid version: use letters, digits and '.', '_', '+', "
+            "'-', starting and ending with a letter or digit, at most 32 characters",
+        )
+    return value
+
+
+Version = Annotated[
+    str,
+    BeforeValidator(_check_version),
+    WithJsonSchema({"type": "string", "pattern": VERSION_PATTERN}),
+]
+
+Text = Annotated[
+    str,
+    BeforeValidator(_text_check("text", None, "", 500, "text-format")),
+    WithJsonSchema({"type": "string", "maxLength": 500, "pattern": r"\S"}),
+]
+
+
+def _check_owners(value: object) -> list[str]:
+    _reject_null(value)
+    if isinstance(value, str):
+        raise _error("type", f"must be a list of owners; write owners: [{value}]")
+    if not isinstance(value, list):
+        raise _error("type", f"must be a list of owners (got {shown(value)})")
+    if not value:
+        raise _error("owners", "needs at least one owner, such as '@bank/dpm-risk'")
+    check = _text_check(
+        "owner",
+        OWNER_PATTERN,
+        "write a GitHub user or team, such as '@bank/dpm-risk'",
+        100,
+        "owner-format",
+    )
+    seen: set[str] = set()
+    for owner in value:
+        checked = check(owner)
+        if checked in seen:
+            raise _error("owners", f"lists {shown(checked)} twice; keep one")
+        seen.add(checked)
+    return value
+
+
+OwnerList = Annotated[
+    list[str],
+    BeforeValidator(_check_owners),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "minItems": 1,
+            "uniqueItems": True,
+            "items": {"type": "string", "pattern": OWNER_PATTERN},
+        }
+    ),
+]

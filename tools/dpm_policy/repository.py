@@ -1,0 +1,168 @@
+"""Read a whole policy repository: every file loaded and checked against its model.
+
+Files that fail to load or validate are reported and left out; every other file is kept, so one
+broken file never hides the problems of the others.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from dpm_policy.errors import InputError
+from dpm_policy.load.source_files import load_document, relative_name
+from dpm_policy.load.yaml_source import YamlDocument, YamlLoadError
+from dpm_policy.model import EnvironmentFile, PolicyPackFile, TenantFile
+from dpm_policy.model.messages import problems_from_validation
+from dpm_policy.model.pack import PackHeader
+from dpm_policy.problems import Position, Problem
+
+__all__ = ["KINDS", "Entry", "Kind", "Repository", "load_repository"]
+
+M = TypeVar("M", bound=BaseModel, covariant=True)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A document kind: the folder it lives in, its model, and its schema file."""
+
+    folder: str
+    model: type[BaseModel]
+    schema_file: str
+    id_field: str
+
+
+KINDS: dict[str, Kind] = {
+    "pack": Kind("packs", PolicyPackFile, "policy-pack.schema.json", "policy_pack_id"),
+    "tenant": Kind("tenants", TenantFile, "tenant.schema.json", "tenant_id"),
+    "environment": Kind("environments", EnvironmentFile, "environment.schema.json", "environment"),
+}
+
+_IGNORED_NAMES = frozenset({"README.md", ".gitkeep"})
+
+
+@dataclass(frozen=True)
+class Entry(Generic[M]):
+    """One valid document and where it came from."""
+
+    model: M
+    document: YamlDocument
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+    @property
+    def stem(self) -> str:
+        return Path(self.document.file).stem
+
+
+@dataclass
+class Repository:
+    """The valid documents of a repository, each kind in file order."""
+
+    root: Path
+    packs: list[Entry[PackHeader]] = field(default_factory=list)
+    tenants: list[Entry[TenantFile]] = field(default_factory=list)
+    environments: list[Entry[EnvironmentFile]] = field(default_factory=list)
+
+    def pack_index(self) -> dict[str, Entry[PackHeader]]:
+        """Packs by id; the first file wins where ids repeat (reported by a check)."""
+        index: dict[str, Entry[PackHeader]] = {}
+        for entry in self.packs:
+            index.setdefault(entry.model.policy_pack_id, entry)
+        return index
+
+    def environment_index(self) -> dict[str, Entry[EnvironmentFile]]:
+        index: dict[str, Entry[EnvironmentFile]] = {}
+        for entry in self.environments:
+            index.setdefault(entry.model.environment, entry)
+        return index
+
+    def tenant_index(self) -> dict[str, Entry[TenantFile]]:
+        index: dict[str, Entry[TenantFile]] = {}
+        for entry in self.tenants:
+            index.setdefault(entry.model.tenant_id, entry)
+        return index
+
+
+def _walk(root: Path, folder: str, problems: list[Problem]) -> Iterator[Path]:
+    """The ``.yaml`` files below ``root/folder`` in a stable order; near misses are reported."""
+    base = root / folder
+    found: list[Path] = []
+    for directory, subdirs, files in os.walk(base, followlinks=False):
+        subdirs[:] = sorted(name for name in subdirs if not name.startswith("."))
+        for name in files:
+            path = Path(directory) / name
+            if name.endswith(".yaml"):
+                found.append(path)
+            elif name.lower().endswith((".yml", ".yaml", ".json")):
+                problems.append(
+                    Problem(
+                        relative_name(root, path),
+                        Position(1, 1),
+                        "file-name",
+                        f"only files ending in .yaml are read; rename it to "
+                        f"{Path(name).stem}.yaml",
+                    )
+                )
+            elif name not in _IGNORED_NAMES and not name.startswith("."):
+                problems.append(
+                    Problem(
+                        relative_name(root, path),
+                        Position(1, 1),
+                        "file-name",
+                        f"unexpected file in {folder}/; only .yaml policy files belong here",
+                        "warning",
+                    )
+                )
+    yield from sorted(found)
+
+
+def _load_kind(root: Path, kind: Kind, problems: list[Problem]) -> Iterator[Entry[BaseModel]]:
+    for path in _walk(root, kind.folder, problems):
+        try:
+            document = load_document(root, path)
+        except YamlLoadError as error:
+            problems.extend(error.problems)
+            continue
+        if not isinstance(document.data, dict):
+            problems.append(
+                Problem(
+                    document.file,
+                    Position(1, 1),
+                    "type",
+                    f"the file must hold a mapping of keys (got {type(document.data).__name__})",
+                )
+            )
+            continue
+        try:
+            model = kind.model.model_validate(document.data)
+        except ValidationError as error:
+            problems.extend(problems_from_validation(kind.model, document, error))
+            continue
+        yield Entry(model, document)
+
+
+def load_repository(root: Path) -> tuple[Repository, list[Problem]]:
+    """Load every document below ``root``; returns the valid ones and every problem found."""
+    if not root.is_dir():
+        raise InputError(f"{root}: no such folder")
+    if not any((root / kind.folder).is_dir() for kind in KINDS.values()):
+        raise InputError(
+            f"{root}: not a policy repository (it has no packs/, tenants/ or environments/ "
+            "folder); run in the repository or pass --root"
+        )
+    problems: list[Problem] = []
+    repository = Repository(root)
+    repository.packs = list(_load_kind(root, KINDS["pack"], problems))  # type: ignore[arg-type]
+    repository.tenants = list(_load_kind(root, KINDS["tenant"], problems))  # type: ignore[arg-type]
+    repository.environments = list(
+        _load_kind(root, KINDS["environment"], problems)  # type: ignore[arg-type]
+    )
+    return repository, problems

@@ -1,0 +1,60 @@
+"""Findings as values: what strict loading rejects and what lenient loading drops."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["ConfigProblem", "DropKind", "Dropped", "location_of"]
+
+# What happened to a piece of configuration the lenient (engine-faithful) parse did not keep:
+# "invalid"    the item is lost (a whole variable, a pack, a map entry);
+# "ignored"    an unknown key the engine skips without a word (pydantic's extra="ignore");
+# "superseded" an earlier entry replaced by a later one whose stripped key collides;
+# "coerced"    a value the engine reads differently from how it is written (flag text).
+DropKind = Literal["invalid", "ignored", "superseded", "coerced"]
+
+
+def location_of(variable: str, path: str) -> str:
+    """``VARIABLE: dotted.path``, or just the variable when the path is empty."""
+    return f"{variable}: {path}" if path else variable
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One reason strict loading refused the configuration.
+
+    ``code`` is stable (for tests and tooling), ``message`` is written for the author and ends
+    with the fix where one is known.
+    """
+
+    variable: str
+    path: str
+    code: str
+    message: str
+
+    @property
+    def location(self) -> str:
+        """E.g. ``DPM_POLICY_PACK_CATALOG_JSON: dpm_x.turnover_policy.max_turnover_pct``."""
+        return location_of(self.variable, self.path)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """One thing the lenient parse lost or reinterpreted, as the engine does silently."""
+
+    variable: str
+    path: str
+    kind: DropKind
+    reason: str
+
+    @property
+    def location(self) -> str:
+        """Same form as :attr:`ConfigProblem.location`."""
+        return location_of(self.variable, self.path)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.kind}: {self.reason}"

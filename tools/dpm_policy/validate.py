@@ -1,0 +1,39 @@
+"""``validate``: every file against its model, then the repository against the cross-file rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dpm_policy.checks import run_checks
+from dpm_policy.problems import Problem, sort_problems
+from dpm_policy.repository import Repository, load_repository
+
+__all__ = ["ValidationResult", "validate"]
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """The valid documents and every problem found, in file order."""
+
+    repository: Repository
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def validate(*, root: Path) -> ValidationResult:
+    """Load and check the repository at ``root``. Raises ``InputError`` if it cannot be read."""
+    repository, problems = load_repository(root)
+    problems.extend(run_checks(repository))
+    return ValidationResult(repository, sort_problems(problems))
