@@ -34,6 +34,8 @@ def dotted(path: Path) -> str:
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
+        elif not part.isidentifier():
+            text += f"['{part}']"
         else:
             text += f".{part}" if text else part
     return text or "the file"
