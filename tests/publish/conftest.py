@@ -1,13 +1,15 @@
-"""Fixtures of the publish tests: one throwaway PostgreSQL server per session, one database per test."""
+"""Publish test fixtures: one throwaway PostgreSQL server per session, a database per test."""
 
 from __future__ import annotations
 
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 import pytest
 
 # tests/ holds the shared helper postgres_server.py; pytest puts only this folder on the path.
@@ -31,7 +33,7 @@ class Database:
     name: str
     dsn: str
 
-    def admin(self):  # type: ignore[no-untyped-def]
+    def admin(self) -> AbstractContextManager[psycopg.Connection[tuple[object, ...]]]:
         """A superuser connection to this database (for fault injection and inspection)."""
         return self.server.admin_connection(self.name)
 
@@ -42,7 +44,10 @@ def postgres_server() -> Iterator[PostgresServer]:
     bin_dir = find_postgres_bin()
     on_ci = os.environ.get("CI", "").strip().lower() == "true"
     if bin_dir is None:
-        message = "no PostgreSQL server binaries (initdb, pg_ctl, postgres) on PATH or in /usr/lib/postgresql"
+        message = (
+            "no PostgreSQL server binaries (initdb, pg_ctl, postgres) on PATH "
+            "or in /usr/lib/postgresql"
+        )
         if on_ci:
             pytest.fail(f"{message}; CI must install them (apt-get install postgresql)")
         pytest.skip(message)

@@ -71,13 +71,12 @@ def resolve_dsn(explicit: str | None, environ: Mapping[str, str]) -> Dsn:
 def parse_dsn(value: str, *, source: str, environ: Mapping[str, str] | None = None) -> Dsn:
     """Parse a libpq keyword string or URL; collect every spelling of its password."""
     secrets = set(_raw_passwords(value))
-    try:
-        parts = conninfo.conninfo_to_dict(value)
-    except Exception as error:  # psycopg raises ProgrammingError; libpq's text may quote it
+    parts = _parse(value)
+    if parts is None:
         raise DsnError(
             f"the DSN from {source} is not a valid PostgreSQL connection string "
             "(expected 'host=... dbname=... user=...' or 'postgresql://user@host/dbname')"
-        ) from _Hidden(type(error).__name__)
+        )
     password = parts.get("password")
     if isinstance(password, str) and password:
         secrets.update(_spellings(password))
@@ -116,10 +115,8 @@ def known_secrets(explicit: str | None, environ: Mapping[str, str]) -> tuple[str
         if not value.strip():
             continue
         secrets.update(_raw_passwords(value))
-        try:
-            password = conninfo.conninfo_to_dict(value).get("password")
-        except Exception:  # an unparsable DSN: the raw spellings above are all we have
-            continue
+        # For an unparsable DSN, the raw spellings above are all we have.
+        password = (_parse(value) or {}).get("password")
         if isinstance(password, str) and password:
             secrets.update(_spellings(password))
     env_password = environ.get("PGPASSWORD", "")
@@ -128,8 +125,13 @@ def known_secrets(explicit: str | None, environ: Mapping[str, str]) -> tuple[str
     return tuple(sorted(secret for secret in secrets if secret))
 
 
-class _Hidden(Exception):
-    """Stands in for a driver error whose text may quote the password."""
+def _parse(value: str) -> dict[str, object] | None:
+    """libpq's reading of a DSN, or None; the driver's error is dropped, not chained, because
+    its text may quote the DSN, password included."""
+    try:
+        return dict(conninfo.conninfo_to_dict(value))
+    except Exception:
+        return None
 
 
 def _raw_passwords(value: str) -> list[str]:

@@ -22,6 +22,8 @@ RowAction = Literal["insert", "update", "delete"]
 ChangeKind = Literal["changed", "added", "removed", "encoding"]
 
 _ORDER = ("policy_pack_id", "version", *SECTIONS)
+# Keys stored both as columns and inside definition_json; the engine's read takes the column.
+_COLUMNS = ("policy_pack_id", "version")
 
 
 @dataclass(frozen=True)
@@ -126,19 +128,29 @@ def diff_row(desired: DesiredRow, stored: StoredRow) -> tuple[FieldChange, ...]:
     try:
         before = json.loads(stored.definition_json)
     except ValueError:
-        changes.append(
-            FieldChange("definition_json", "changed", stored.definition_json, "(valid JSON)")
-        )
+        before = None
+    if not isinstance(before, dict):
+        # Not a JSON object: nothing to compare field by field; show the stored text whole.
+        changes.append(FieldChange("definition_json", "changed", stored.definition_json, after))
         return tuple(changes)
     old = dict(_flatten(before))
     new = dict(_flatten(after))
     for path in sorted(set(old) | set(new), key=_path_order):
+        if (
+            path in _COLUMNS
+            and old.get(path) == getattr(stored, path)
+            and new.get(path) == getattr(desired, path)
+        ):
+            # The JSON copy agrees with its column on both sides; the column change says it all.
+            continue
+        # A JSON copy of a column is named apart from the column it shadows.
+        shown = f"definition_json.{path}" if path in _COLUMNS else path
         if path not in old:
-            changes.append(FieldChange(path, "added", None, new[path]))
+            changes.append(FieldChange(shown, "added", None, new[path]))
         elif path not in new:
-            changes.append(FieldChange(path, "removed", old[path], None))
+            changes.append(FieldChange(shown, "removed", old[path], None))
         elif not _same(old[path], new[path]):
-            changes.append(FieldChange(path, "changed", old[path], new[path]))
+            changes.append(FieldChange(shown, "changed", old[path], new[path]))
     if not changes:
         # Equal values, other bytes (key order, spacing, escapes): the engine reads the same
         # pack, but rewriting keeps the table byte-identical to what the engine writes.
