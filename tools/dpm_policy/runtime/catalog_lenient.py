@@ -106,9 +106,7 @@ def _pack(
                 renamed = RENAMED_FIELDS.get((section, name))
                 note = f"old name of {renamed}" if renamed else "unknown field"
                 dropped.append(
-                    Dropped(
-                        CATALOG_JSON, f"{where}.{section}.{display_key(name)}", "ignored", note
-                    )
+                    Dropped(CATALOG_JSON, f"{where}.{section}.{display_key(name)}", "ignored", note)
                 )
                 continue
             if value is None:

@@ -68,9 +68,7 @@ def parse_catalog_strict(
         return {}, None
     if not isinstance(raw, JsonObject):
         problems.append(
-            ConfigProblem(
-                CATALOG_JSON, "", "type", "must be a JSON object keyed by policy-pack id"
-            )
+            ConfigProblem(CATALOG_JSON, "", "type", "must be a JSON object keyed by policy-pack id")
         )
         return {}, None
     problems.extend(check_keys(CATALOG_JSON, raw.keys(), raw.duplicates, noun="policy-pack id"))
@@ -89,16 +87,19 @@ def _pack(pack_id: str, entry: object, out: _Problems) -> PolicyPack | None:
     _duplicates(entry, "", out)
     for key in entry:
         if key not in ENTRY_KEYS:
-            out.add(key if key.isprintable() else safe_repr(key), "unknown-key",
-                    _unknown(key, ENTRY_KEYS, "key"))
+            out.add(
+                key if key.isprintable() else safe_repr(key),
+                "unknown-key",
+                _unknown(key, ENTRY_KEYS, "key"),
+            )
     version = entry.get("version")
     if "version" not in entry:
-        out.add("version", "version", "is missing; add a version string such as \"1\"")
+        out.add("version", "version", 'is missing; add a version string such as "1"')
     elif not isinstance(version, str) or not version.strip():
         out.add(
             "version",
             "version",
-            f"must be a non-empty string (got {_json_type(version)}); quote it, e.g. \"1\"",
+            f'must be a non-empty string (got {_json_type(version)}); quote it, e.g. "1"',
         )
     values: dict[str, FieldValue] = {}
     for section in SECTIONS:
@@ -162,7 +163,9 @@ def _value(spec: FieldSpec, value: object, path: str, out: _Problems) -> FieldVa
 
 def _groups(value: object, path: str, out: _Problems) -> FrozenMap[str, Decimal] | None:
     if not isinstance(value, JsonObject):
-        out.add(path, "type", f"must be an object keyed 'attribute:value' (got {_json_type(value)})")
+        out.add(
+            path, "type", f"must be an object keyed 'attribute:value' (got {_json_type(value)})"
+        )
         return None
     _duplicates(value, path, out)
     groups: dict[str, Decimal] = {}
@@ -178,16 +181,22 @@ def _groups(value: object, path: str, out: _Problems) -> FrozenMap[str, Decimal]
                 "text on both sides, e.g. 'sector:TECH'",
             )
         if not isinstance(constraint, JsonObject):
-            out.add(where, "type", f"must be an object {{\"max_weight\": \"...\"}} "
-                    f"(got {_json_type(constraint)})")
+            out.add(
+                where,
+                "type",
+                f'must be an object {{"max_weight": "..."}} (got {_json_type(constraint)})',
+            )
             continue
         _duplicates(constraint, where, out)
         for extra in constraint:
             if extra != "max_weight":
-                out.add(f"{where}.{display_key(extra)}", "unknown-key",
-                        _unknown(extra, ("max_weight",), "key"))
+                out.add(
+                    f"{where}.{display_key(extra)}",
+                    "unknown-key",
+                    _unknown(extra, ("max_weight",), "key"),
+                )
         if "max_weight" not in constraint:
-            out.add(f"{where}.max_weight", "missing", "is required, e.g. \"0.20\"")
+            out.add(f"{where}.max_weight", "missing", 'is required, e.g. "0.20"')
             continue
         weight = _decimal(constraint["max_weight"], low, high, f"{where}.max_weight", out)
         if weight is not None:
@@ -205,7 +214,7 @@ def _decimal(
         out.add(
             path,
             "type",
-            f"is the JSON number {value!r}; write decimals as strings (\"{value}\") so they "
+            f'is the JSON number {value!r}; write decimals as strings ("{value}") so they '
             "are not read through a float",
         )
         return None
@@ -217,7 +226,7 @@ def _decimal(
             path,
             "decimal",
             f"{safe_repr(value)} is not a plain-notation decimal (digits with an optional "
-            "fraction, no exponent, no spaces); e.g. \"0.15\"",
+            'fraction, no exponent, no spaces); e.g. "0.15"',
         )
         return None
     number = Decimal(value)

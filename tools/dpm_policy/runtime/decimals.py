@@ -13,7 +13,9 @@ PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def canonical_decimal(value: Decimal) -> str:
-    """The one plain-notation text of a finite decimal: ``0.10`` -> ``"0.1"``, ``1E+2`` -> ``"100"``.
+    """The one plain-notation text of a finite decimal.
+
+    ``0.10`` -> ``"0.1"``, ``1E+2`` -> ``"100"``.
 
     Trailing fractional zeros are dropped and negative zero reads ``"0"``, so two values the
     engine treats as equal always encode to the same bytes.

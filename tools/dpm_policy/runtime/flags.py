@@ -36,7 +36,9 @@ def lenient_flag(name: str, value: str | None, dropped: list[Dropped]) -> bool:
     result = env_flag(value, FLAG_DEFAULTS[name])
     if value is not None and value not in ("true", "false"):
         dropped.append(
-            Dropped(name, "", "coerced", f"flag text {safe_repr(value)} reads as {str(result).lower()}")
+            Dropped(
+                name, "", "coerced", f"flag text {safe_repr(value)} reads as {str(result).lower()}"
+            )
         )
     return result
 

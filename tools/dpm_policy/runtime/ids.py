@@ -67,8 +67,10 @@ def check_keys(
     for members in groups.values():
         if len(members) > 1:
             shown = ", ".join(safe_repr(member) for member in members)
-            how = "differ only in case or surrounding whitespace" if case_insensitive else (
-                "are equal after stripping whitespace"
+            how = (
+                "differ only in case or surrounding whitespace"
+                if case_insensitive
+                else ("are equal after stripping whitespace")
             )
             problems.append(
                 ConfigProblem(

@@ -27,8 +27,12 @@ def parse_tenant_map_lenient(text: str | None, dropped: list[Dropped]) -> dict[s
         return {}
     for key in raw.duplicates:
         dropped.append(
-            Dropped(TENANT_MAP_JSON, display_key(key), "superseded", "tenant written twice; "
-                    "only the last entry is read")
+            Dropped(
+                TENANT_MAP_JSON,
+                display_key(key),
+                "superseded",
+                "tenant written twice; only the last entry is read",
+            )
         )
     mapping: dict[str, str] = {}
     for key, value in raw.items():
@@ -69,7 +73,9 @@ def parse_tenant_map_strict(text: str | None, problems: list[ConfigProblem]) -> 
         return {}
     if not isinstance(raw, JsonObject):
         problems.append(
-            ConfigProblem(TENANT_MAP_JSON, "", "type", "must be a JSON object: tenant id -> pack id")
+            ConfigProblem(
+                TENANT_MAP_JSON, "", "type", "must be a JSON object: tenant id -> pack id"
+            )
         )
         return {}
     problems.extend(

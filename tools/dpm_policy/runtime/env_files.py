@@ -1,0 +1,122 @@
+"""Reading the compiled output: ``env.json`` or ``dpm-policy.env``.
+
+The container format is always read strictly, whatever the mode: it is our compiler's
+output, not something the engine parses, so a malformed file is a build or mount error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from dpm_policy.runtime.errors import PolicyConfigError
+from dpm_policy.runtime.json_text import JsonObject, JsonTextError, strict_json
+from dpm_policy.runtime.problems import ConfigProblem
+from dpm_policy.runtime.safe_text import display_key
+from dpm_policy.runtime.variables import VARIABLES
+
+__all__ = ["parse_dotenv", "parse_env_json", "read_variables", "variables_from_bytes"]
+
+# NAME='value' where a single quote inside is written '\'' (close, escaped quote, reopen):
+# what bash's printf %q-free quoting produces and what `set -a; . file` reads back.
+_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)='((?:[^']|'\\'')*)'")
+
+
+def parse_dotenv(text: str, source: str) -> dict[str, str]:
+    """``NAME='value'`` lines, blank lines and ``#`` comments; nothing else."""
+    problems: list[ConfigProblem] = []
+    variables: dict[str, str] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        match = _LINE.fullmatch(line)
+        if match is None:
+            hint = " (Windows line ending)" if line.endswith("\r") else ""
+            problems.append(
+                ConfigProblem(
+                    f"{source}:{number}",
+                    "",
+                    "dotenv",
+                    f"not a NAME='value' line{hint}; quote the value in single quotes and "
+                    "write a quote inside as '\\''",
+                )
+            )
+            continue
+        name, value = match.group(1), match.group(2).replace("'\\''", "'")
+        if name in variables:
+            problems.append(
+                ConfigProblem(f"{source}:{number}", name, "duplicate", "variable set twice")
+            )
+        variables[name] = value
+    if problems:
+        raise PolicyConfigError(problems)
+    return variables
+
+
+def parse_env_json(text: str, source: str) -> dict[str, str]:
+    """A flat JSON object of strings."""
+    try:
+        raw = strict_json(text)
+    except JsonTextError as exc:
+        raise PolicyConfigError([ConfigProblem(source, "", "json", str(exc))]) from None
+    if not isinstance(raw, JsonObject):
+        raise PolicyConfigError(
+            [ConfigProblem(source, "", "type", "must be a JSON object of variable -> string")]
+        )
+    problems = [
+        ConfigProblem(source, display_key(name), "duplicate", "variable set twice")
+        for name in raw.duplicates
+    ]
+    variables: dict[str, str] = {}
+    for name, value in raw.items():
+        if isinstance(value, str):
+            variables[name] = value
+        else:
+            problems.append(
+                ConfigProblem(
+                    source,
+                    display_key(name),
+                    "type",
+                    f"must be a string (environment values are text), got {json.dumps(value)[:40]}",
+                )
+            )
+    if problems:
+        raise PolicyConfigError(problems)
+    return variables
+
+
+def variables_from_bytes(data: bytes, source: str, *, strict: bool) -> dict[str, str]:
+    """Decode and parse by file name: ``*.json`` is env.json, anything else is dotenv.
+
+    Strict mode also rejects names the resolver does not read: they would do nothing.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyConfigError(
+            [ConfigProblem(source, "", "encoding", f"not UTF-8 (byte {exc.start})")]
+        ) from None
+    if source.endswith(".json"):
+        variables = parse_env_json(text, source)
+    else:
+        variables = parse_dotenv(text, source)
+    if strict:
+        unknown = [name for name in variables if name not in VARIABLES]
+        if unknown:
+            raise PolicyConfigError(
+                ConfigProblem(
+                    source,
+                    display_key(name),
+                    "unknown-variable",
+                    f"the resolver does not read it; known: {', '.join(VARIABLES)}",
+                )
+                for name in unknown
+            )
+    return variables
+
+
+def read_variables(path: str | Path, *, strict: bool) -> dict[str, str]:
+    """Read one compiled file; I/O errors propagate as ``OSError``."""
+    file = Path(path)
+    return variables_from_bytes(file.read_bytes(), file.name, strict=strict)

@@ -1,0 +1,153 @@
+"""Which pack a request gets: the engine's precedence (contract section 5), with provenance.
+
+The sources are one ordered tuple, highest first, folded once: the first that yields an id
+decides, and every source above it records why it was passed over. Quirks reproduced on
+purpose, because the engine has them:
+
+* a present but blank ``X-Tenant-Policy-Pack-Id`` suppresses the tenant-map lookup, so the
+  result falls through to ``GLOBAL_DEFAULT`` even for a mapped tenant;
+* a blank ``X-Policy-Pack-Id`` is simply ignored;
+* an unknown id is still *selected* (``present`` is False, ``policy_pack`` None), which the
+  engine turns into a silent no-op;
+* the tenant lookup strips ``X-Tenant-Id`` and then matches exactly, case-sensitively.
+
+One deliberate difference: a header longer than :data:`MAX_HEADER_LENGTH` or holding control
+characters counts as absent (the engine would use it as an id). Such text is never echoed;
+reasons show it through :func:`safe_repr` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from dpm_policy.runtime.loading import LoadedConfig
+from dpm_policy.runtime.pack import PolicyPack
+from dpm_policy.runtime.safe_text import header_defect, safe_repr
+
+__all__ = [
+    "PRECEDENCE",
+    "PassedOver",
+    "Resolution",
+    "Source",
+    "resolve_request",
+]
+
+Source = Literal["DISABLED", "REQUEST", "TENANT_DEFAULT", "GLOBAL_DEFAULT", "NONE"]
+
+
+@dataclass(frozen=True, slots=True)
+class PassedOver:
+    """A higher-precedence source that yielded no id, and why."""
+
+    source: Source
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The outcome for one request.
+
+    ``selected_policy_pack_id`` is what the engine reports (even when unknown); ``present``
+    says whether the catalog has it; ``policy_pack`` is the pack applied, or None.
+    """
+
+    enabled: bool
+    selected_policy_pack_id: str | None
+    source: Source
+    present: bool
+    policy_pack: PolicyPack | None
+    passed_over: tuple[PassedOver, ...] = ()
+
+
+# A candidate yields (pack id, "") or (None, why not).
+_Candidate = Callable[[LoadedConfig, str | None, str | None, str | None], tuple[str | None, str]]
+
+
+def _header(name: str, raw: str | None) -> tuple[str | None, str]:
+    """A stripped header value, or None and the reason (absent, blank, invalid)."""
+    if raw is None:
+        return None, f"{name} header absent"
+    defect = header_defect(raw)
+    if defect is not None:
+        return None, f"{name} header {safe_repr(raw, 32)} ignored: {defect}"
+    value = raw.strip()
+    if not value:
+        return None, f"{name} header blank"
+    return value, ""
+
+
+def _from_request(
+    config: LoadedConfig, request: str | None, tenant_pack: str | None, tenant: str | None
+) -> tuple[str | None, str]:
+    return _header("X-Policy-Pack-Id", request)
+
+
+def _from_tenant(
+    config: LoadedConfig, request: str | None, tenant_pack: str | None, tenant: str | None
+) -> tuple[str | None, str]:
+    prefix = ""
+    if tenant_pack is not None:
+        if header_defect(tenant_pack) is None:
+            value = tenant_pack.strip()
+            if value:
+                return value, ""
+            # The engine looks the tenant up only when this header is None; "" is not None.
+            return None, (
+                "X-Tenant-Policy-Pack-Id header present but blank, so the tenant map is not "
+                "consulted (engine quirk)"
+            )
+        prefix = _header("X-Tenant-Policy-Pack-Id", tenant_pack)[1] + "; "
+    else:
+        prefix = "X-Tenant-Policy-Pack-Id header absent; "
+    if not config.tenant_resolution_enabled:
+        return None, prefix + "tenant map resolution is disabled"
+    tenant_id, reason = _header("X-Tenant-Id", tenant)
+    if tenant_id is None:
+        return None, prefix + reason
+    pack_id = config.tenant_map.get(tenant_id)
+    if pack_id is None:
+        return None, prefix + f"tenant {safe_repr(tenant_id)} is not in the tenant map"
+    return pack_id, ""
+
+
+def _from_global(
+    config: LoadedConfig, request: str | None, tenant_pack: str | None, tenant: str | None
+) -> tuple[str | None, str]:
+    if config.default_policy_pack_id is None:
+        return None, "DPM_DEFAULT_POLICY_PACK_ID unset or blank"
+    return config.default_policy_pack_id, ""
+
+
+# Highest first. The engine's order; change it and the adjacent-pair tests will say so.
+_SOURCES: tuple[tuple[Source, _Candidate], ...] = (
+    ("REQUEST", _from_request),
+    ("TENANT_DEFAULT", _from_tenant),
+    ("GLOBAL_DEFAULT", _from_global),
+)
+
+PRECEDENCE: tuple[Source, ...] = tuple(source for source, _ in _SOURCES)
+
+_DISABLED = Resolution(
+    enabled=False, selected_policy_pack_id=None, source="DISABLED", present=False, policy_pack=None
+)
+
+
+def resolve_request(
+    config: LoadedConfig,
+    policy_pack_id: str | None,
+    tenant_policy_pack_id: str | None,
+    tenant_id: str | None,
+) -> Resolution:
+    """Fold the sources once; constant cost (a few strips and dict lookups)."""
+    if not config.enabled:
+        return _DISABLED
+    passed: list[PassedOver] = []
+    for source, candidate in _SOURCES:
+        pack_id, reason = candidate(config, policy_pack_id, tenant_policy_pack_id, tenant_id)
+        if pack_id is not None:
+            pack = config.catalog.get(pack_id)
+            return Resolution(True, pack_id, source, pack is not None, pack, tuple(passed))
+        passed.append(PassedOver(source, reason))
+    return Resolution(True, None, "NONE", False, None, tuple(passed))
