@@ -1,0 +1,261 @@
+"""Resolution precedence (contract section 5): one test per adjacent pair, then each quirk."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from runtime_fixtures import variables
+
+from dpm_policy.runtime import MAX_HEADER_LENGTH, PRECEDENCE, PolicyRuntime
+
+
+@pytest.fixture(scope="module")
+def runtime() -> PolicyRuntime:
+    return PolicyRuntime.from_mapping(variables())
+
+
+def test_precedence_order_is_the_engines() -> None:
+    assert PRECEDENCE == ("REQUEST", "TENANT_DEFAULT", "GLOBAL_DEFAULT")
+
+
+def test_precedence_disabled_over_request() -> None:
+    runtime = PolicyRuntime.from_mapping(variables(DPM_POLICY_PACKS_ENABLED="false"))
+    resolution = runtime.resolve(policy_pack_id="dpm_standard_v1", tenant_id="tenant_001")
+    assert (resolution.enabled, resolution.selected_policy_pack_id, resolution.source) == (
+        False,
+        None,
+        "DISABLED",
+    )
+    assert resolution.policy_pack is None
+    assert resolution.present is False
+
+
+def test_precedence_request_over_tenant(runtime: PolicyRuntime) -> None:
+    resolution = runtime.resolve(
+        policy_pack_id="dpm_conservative_v1",
+        tenant_policy_pack_id="dpm_standard_v1",
+        tenant_id="tenant_001",
+    )
+    assert (resolution.source, resolution.selected_policy_pack_id) == (
+        "REQUEST",
+        "dpm_conservative_v1",
+    )
+    assert resolution.passed_over == ()
+
+
+def test_precedence_tenant_header_over_tenant_map(runtime: PolicyRuntime) -> None:
+    resolution = runtime.resolve(tenant_policy_pack_id="dpm_global_v1", tenant_id="tenant_001")
+    assert (resolution.source, resolution.selected_policy_pack_id) == (
+        "TENANT_DEFAULT",
+        "dpm_global_v1",
+    )
+
+
+def test_precedence_tenant_over_global(runtime: PolicyRuntime) -> None:
+    resolution = runtime.resolve(tenant_id="tenant_002")
+    assert (resolution.source, resolution.selected_policy_pack_id) == (
+        "TENANT_DEFAULT",
+        "dpm_conservative_v1",
+    )
+    assert [p.source for p in resolution.passed_over] == ["REQUEST"]
+
+
+def test_precedence_global_over_none(runtime: PolicyRuntime) -> None:
+    resolution = runtime.resolve()
+    assert (resolution.source, resolution.selected_policy_pack_id) == (
+        "GLOBAL_DEFAULT",
+        "dpm_global_v1",
+    )
+    assert [p.source for p in resolution.passed_over] == ["REQUEST", "TENANT_DEFAULT"]
+
+
+def test_precedence_none_when_nothing_applies() -> None:
+    runtime = PolicyRuntime.from_mapping(variables(DPM_DEFAULT_POLICY_PACK_ID=None))
+    resolution = runtime.resolve()
+    assert (resolution.enabled, resolution.selected_policy_pack_id, resolution.source) == (
+        True,
+        None,
+        "NONE",
+    )
+    assert [p.source for p in resolution.passed_over] == list(PRECEDENCE)
+
+
+# -- quirks ------------------------------------------------------------------------------------
+
+
+def test_quirk_blank_tenant_pack_header_suppresses_map_lookup(runtime: PolicyRuntime) -> None:
+    resolution = runtime.resolve(tenant_policy_pack_id="  ", tenant_id="tenant_001")
+    assert resolution.source == "GLOBAL_DEFAULT"
+    assert "tenant map is not consulted" in resolution.passed_over[1].reason
+
+
+def test_quirk_blank_request_header_is_ignored(runtime: PolicyRuntime) -> None:
+    resolution = runtime.resolve(policy_pack_id=" \t", tenant_id="tenant_001")
+    assert resolution.source == "TENANT_DEFAULT"
+    assert resolution.passed_over[0].reason == "X-Policy-Pack-Id header blank"
+
+
+def test_quirk_unknown_id_is_selected_but_not_present(runtime: PolicyRuntime) -> None:
+    resolution = runtime.resolve(policy_pack_id="dpm_missing")
+    assert (resolution.source, resolution.selected_policy_pack_id) == ("REQUEST", "dpm_missing")
+    assert resolution.present is False
+    assert resolution.policy_pack is None
+    assert runtime.option_updates(resolution) == {}
+
+
+def test_quirk_selected_id_is_returned_stripped(runtime: PolicyRuntime) -> None:
+    resolution = runtime.resolve(policy_pack_id="  dpm_standard_v1\n")
+    assert resolution.selected_policy_pack_id == "dpm_standard_v1"
+    assert resolution.present is True
+
+
+def test_quirk_tenant_lookup_strips_then_matches_exactly(runtime: PolicyRuntime) -> None:
+    assert runtime.resolve(tenant_id="  tenant_001 ").source == "TENANT_DEFAULT"
+    upper = runtime.resolve(tenant_id="TENANT_001")
+    assert upper.source == "GLOBAL_DEFAULT"
+    assert "'TENANT_001' is not in the tenant map" in upper.passed_over[1].reason
+
+
+def test_quirk_map_ignored_when_tenant_resolution_disabled() -> None:
+    runtime = PolicyRuntime.from_mapping(
+        variables(DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED="false")
+    )
+    resolution = runtime.resolve(tenant_id="tenant_001")
+    assert resolution.source == "GLOBAL_DEFAULT"
+    assert "tenant map resolution is disabled" in resolution.passed_over[1].reason
+    # The tenant header still counts: it does not need the map.
+    assert runtime.resolve(tenant_policy_pack_id="dpm_standard_v1").source == "TENANT_DEFAULT"
+
+
+@pytest.mark.parametrize(
+    ("header", "defect"),
+    [
+        ("x" * (MAX_HEADER_LENGTH + 1), "longer than"),
+        ("dpm\x00standard", "control characters"),
+        ("dpm_std\x1b[31m", "control characters"),
+        ("dpm\u0085x", "control characters"),
+    ],
+)
+def test_invalid_request_header_counts_as_absent_and_is_not_echoed(
+    runtime: PolicyRuntime, header: str, defect: str
+) -> None:
+    resolution = runtime.resolve(policy_pack_id=header, tenant_id="tenant_001")
+    assert resolution.source == "TENANT_DEFAULT"
+    reason = resolution.passed_over[0].reason
+    assert defect in reason
+    assert header not in reason
+    assert all(ch.isprintable() for ch in reason)
+    assert len(reason) < 200
+
+
+def test_invalid_tenant_pack_header_falls_back_to_the_map(runtime: PolicyRuntime) -> None:
+    resolution = runtime.resolve(tenant_policy_pack_id="bad\x07", tenant_id="tenant_001")
+    assert (resolution.source, resolution.selected_policy_pack_id) == (
+        "TENANT_DEFAULT",
+        "dpm_standard_v1",
+    )
+
+
+def test_invalid_tenant_id_counts_as_absent(runtime: PolicyRuntime) -> None:
+    resolution = runtime.resolve(tenant_id="tenant_001\n\x00")
+    assert resolution.source == "GLOBAL_DEFAULT"
+    assert "X-Tenant-Id header" in resolution.passed_over[1].reason
+
+
+def test_surrounding_whitespace_controls_are_stripped_not_rejected(runtime: PolicyRuntime) -> None:
+    assert runtime.resolve(policy_pack_id="\tdpm_standard_v1\r\n").present is True
+
+
+def test_resolution_is_hashable_and_immutable(runtime: PolicyRuntime) -> None:
+    resolution = runtime.resolve(policy_pack_id="dpm_standard_v1")
+    assert resolution == runtime.resolve(policy_pack_id="dpm_standard_v1")
+    assert hash(resolution) == hash(runtime.resolve(policy_pack_id="dpm_standard_v1"))
+    with pytest.raises(AttributeError):
+        resolution.source = "NONE"  # type: ignore[misc]
+
+
+# -- property: against a plain statement of the rule ---------------------------------------------
+
+_IDS = ["dpm_standard_v1", "dpm_conservative_v1", "dpm_global_v1", "dpm_unknown", "Dpm_Standard_V1"]
+_TENANTS = ["tenant_001", "tenant_002", "tenant_003", "TENANT_001"]
+
+
+def _padded(words: list[str]) -> st.SearchStrategy[str | None]:
+    space = st.sampled_from(["", " ", "\t", "  \n"])
+    word = st.builds(lambda a, w, b: a + w + b, space, st.sampled_from(words), space)
+    return st.one_of(st.none(), space, word, st.text(max_size=6))
+
+
+def _plain_rule(
+    env: dict[str, str],
+    request: str | None,
+    tenant_pack: str | None,
+    tenant: str | None,
+) -> tuple[bool, str | None, str]:
+    """The precedence, stated plainly and independently of the implementation."""
+    if env["DPM_POLICY_PACKS_ENABLED"] != "true":
+        return (False, None, "DISABLED")
+
+    def usable(value: str | None) -> str | None:
+        if value is None or len(value) > MAX_HEADER_LENGTH:
+            return None
+        if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value.strip()):
+            return None
+        return value
+
+    request = usable(request)
+    if request is not None and request.strip():
+        return (True, request.strip(), "REQUEST")
+    tenant_pack = usable(tenant_pack)
+    if tenant_pack is not None:
+        tenant_choice = tenant_pack.strip() or None  # blank: no map lookup at all
+    elif env["DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED"] == "true":
+        tenant = usable(tenant)
+        tenant_map = {"tenant_001": "dpm_standard_v1", "tenant_002": "dpm_conservative_v1"}
+        tenant_choice = tenant_map.get(tenant.strip()) if tenant is not None else None
+    else:
+        tenant_choice = None
+    if tenant_choice is not None:
+        return (True, tenant_choice, "TENANT_DEFAULT")
+    if env.get("DPM_DEFAULT_POLICY_PACK_ID"):
+        return (True, env["DPM_DEFAULT_POLICY_PACK_ID"], "GLOBAL_DEFAULT")
+    return (True, None, "NONE")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    enabled=st.booleans(),
+    tenant_enabled=st.booleans(),
+    with_default=st.booleans(),
+    request=_padded(_IDS),
+    tenant_pack=_padded(_IDS),
+    tenant=_padded(_TENANTS),
+)
+def test_resolve_matches_plain_rule(
+    enabled: bool,
+    tenant_enabled: bool,
+    with_default: bool,
+    request: str | None,
+    tenant_pack: str | None,
+    tenant: str | None,
+) -> None:
+    env = variables(
+        DPM_POLICY_PACKS_ENABLED=str(enabled).lower(),
+        DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED=str(tenant_enabled).lower(),
+        DPM_DEFAULT_POLICY_PACK_ID="dpm_global_v1" if with_default else None,
+    )
+    runtime = PolicyRuntime.from_mapping(env)
+    resolution = runtime.resolve(
+        policy_pack_id=request, tenant_policy_pack_id=tenant_pack, tenant_id=tenant
+    )
+    expected = _plain_rule(env, request, tenant_pack, tenant)
+    assert (resolution.enabled, resolution.selected_policy_pack_id, resolution.source) == expected
+    assert resolution.present == (resolution.selected_policy_pack_id in runtime.catalog)
+    assert resolution.policy_pack is runtime.catalog.get(resolution.selected_policy_pack_id or "")
+    # Every source above the deciding one explains itself; none below does.
+    if resolution.source in PRECEDENCE:
+        assert [p.source for p in resolution.passed_over] == list(
+            PRECEDENCE[: PRECEDENCE.index(resolution.source)]
+        )
+    assert all(p.reason for p in resolution.passed_over)
