@@ -49,11 +49,18 @@ def test_group_constraint_problems() -> None:
         "region:EU": {},
     }
     found = _problems(expanded_item("p", values={"constraint_policy.group_constraints": groups}))
-    assert found == [
+    # One bad max_weight makes the engine refuse the whole row.
+    assert sorted(found) == [
         ("constraint_policy.group_constraints.region:EU.max_weight", True),
-        ("constraint_policy.group_constraints.sector", False),
+        ("constraint_policy.group_constraints.sector", True),
         ("constraint_policy.group_constraints.sector:TECH.max_weight", True),
     ]
+
+
+def test_a_bad_group_key_alone_passes_the_read_but_is_refused() -> None:
+    groups = {"sector": {"max_weight": "0.2"}}
+    found = _problems(expanded_item("p", values={"constraint_policy.group_constraints": groups}))
+    assert found == [("constraint_policy.group_constraints.sector", False)]
 
 
 def test_renamed_field_names_its_successor() -> None:
@@ -65,6 +72,7 @@ def test_renamed_field_names_its_successor() -> None:
 def test_broken_definitions() -> None:
     assert [p.engine_fails for p in check_row("p", "1", "{not json")] == [True]
     assert [p.engine_fails for p in check_row("p", "1", "[]")] == [True]
+    assert [p.engine_fails for p in check_row("p", "1", '{"x": NaN}')] == [False]
     null_section = json.dumps({"tax_policy": None})
     assert [(p.path, p.engine_fails) for p in check_row("p", "1", null_section)] == [
         ("tax_policy", True)
@@ -72,4 +80,6 @@ def test_broken_definitions() -> None:
 
 
 def test_columns_are_checked() -> None:
-    assert [p.path for p in check_row(" p", "", "{}")] == ["policy_pack_id", "version"]
+    found = check_row(" p", "", "{}")
+    assert [(p.path, p.engine_fails) for p in found] == [("", False), ("version", False)]
+    assert "surrounding whitespace" in found[0].message

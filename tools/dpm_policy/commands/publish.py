@@ -2,7 +2,9 @@
 
 Exit codes: 0 done (plan shown, apply done or nothing to do, no drift); 1 drift found with
 ``--check``, or a pack refused because the engine's strict catalog read would reject it;
-2 usage, file, DSN or database error. Every line printed is masked for the DSN's password.
+2 usage, file, DSN or database error; 3 a bug. Every line printed is masked for the DSN's
+password, which is why this command catches every error itself instead of letting the CLI
+print a trace.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from dpm_policy.commands.common import add_root_argument, find_root
 from dpm_policy.publish import (
     DSN_ENV_VAR,
     RENDERERS,
@@ -37,6 +40,7 @@ HELP = "plan, apply or check the engine's Postgres policy-pack catalog for one e
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+EXIT_INTERNAL = 3
 
 _EPILOG = f"""\
 The DSN comes from --dsn, else from {DSN_ENV_VAR}; its password is never printed.
@@ -46,6 +50,7 @@ exit codes:
   0  plan shown, apply done (or nothing to do), no drift
   1  drift found (--check), or a pack the engine's strict read would refuse
   2  usage, file, DSN or database error
+  3  internal error: a bug; please report it with the command you ran
 """
 
 
@@ -55,9 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = _EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("--env", required=True, metavar="NAME", help="environment to publish")
-    parser.add_argument(
-        "--root", type=Path, default=Path("."), metavar="DIR", help="repository root (default: .)"
-    )
+    add_root_argument(parser)
     parser.add_argument(
         "--dist",
         type=Path,
@@ -111,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code. Never raises for an expected failure."""
     return _run(
         env=args.env,
-        root=args.root,
+        root=find_root(args.root),
         dist=args.dist,
         dsn_text=args.dsn,
         mode=args.mode,
@@ -165,5 +168,5 @@ def _run(
             f"unexpected {type(unexpected).__name__}: {unexpected}; "
             "this is a bug in dpm-policy, please report it with the command you ran"
         )
-        return EXIT_ERROR
+        return EXIT_INTERNAL
     return EXIT_FINDINGS if mode == "check" and drift else EXIT_OK

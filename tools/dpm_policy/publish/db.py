@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TypeAlias
-
-import psycopg
+from types import ModuleType
+from typing import TYPE_CHECKING, TypeAlias
 
 from dpm_policy.publish.dsn import Dsn
 from dpm_policy.publish.errors import ConnectionFailed
 from dpm_policy.publish.rows import TABLE, DesiredRow, StoredRow
+
+if TYPE_CHECKING:
+    import psycopg
 
 __all__ = [
     "LOCK_KEY",
@@ -24,6 +26,7 @@ __all__ = [
     "connect",
     "create_table",
     "delete_row",
+    "driver",
     "driver_errors",
     "read_rows",
     "table_exists",
@@ -62,25 +65,44 @@ _DELETE = f"DELETE FROM {TABLE} WHERE policy_pack_id = %s"
 LOCK_TIMEOUT = "60s"
 
 
+def driver() -> ModuleType:
+    """psycopg, imported on first use: it is an optional dependency (``dpm-policy[postgres]``),
+    and the rest of the tool must work without it."""
+    try:
+        import psycopg
+    except ImportError:
+        raise ConnectionFailed(
+            "publishing needs the PostgreSQL driver psycopg 3; "
+            "install it with: pip install 'dpm-policy[postgres]'"
+        ) from None
+    return psycopg
+
+
 @contextlib.contextmanager
 def driver_errors(dsn: Dsn, doing: str) -> Iterator[None]:
     """Turn any psycopg error into ConnectionFailed, with the password masked."""
     try:
         yield
-    except psycopg.errors.LockNotAvailable as error:
-        raise ConnectionFailed(
-            f"{doing}: another publish to {dsn.describe()} held the lock for {LOCK_TIMEOUT}; "
-            "retry when it has finished"
-        ) from error
-    except psycopg.Error as error:
-        detail = " ".join(str(error).split()) or type(error).__name__
-        raise ConnectionFailed(dsn.redact(f"{doing}: {detail}")) from None
+    except Exception as error:
+        psycopg = driver()
+        if isinstance(error, psycopg.errors.LockNotAvailable):
+            raise ConnectionFailed(
+                f"{doing}: another publish to {dsn.describe()} held the lock for "
+                f"{LOCK_TIMEOUT}; retry when it has finished"
+            ) from None
+        if isinstance(error, psycopg.Error):
+            detail = " ".join(str(error).split()) or type(error).__name__
+            # Not chained: the driver's error may quote the DSN, password included.
+            raise ConnectionFailed(dsn.redact(f"{doing}: {detail}")) from None
+        raise
 
 
 def connect(dsn: Dsn) -> Connection:
     """An autocommit connection: transactions are opened explicitly where they are needed."""
+    psycopg = driver()
     with driver_errors(dsn, f"cannot connect to {dsn.describe()}"):
-        return psycopg.connect(dsn.conninfo, autocommit=True)
+        connection: Connection = psycopg.connect(dsn.conninfo, autocommit=True)
+        return connection
 
 
 def table_exists(connection: Connection) -> bool:

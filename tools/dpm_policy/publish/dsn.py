@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import quote, quote_plus
-
-from psycopg import conninfo
+from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 from dpm_policy.publish.errors import DsnError
 
@@ -129,9 +127,34 @@ def _parse(value: str) -> dict[str, object] | None:
     """libpq's reading of a DSN, or None; the driver's error is dropped, not chained, because
     its text may quote the DSN, password included."""
     try:
+        # libpq's own parser, so we read the DSN exactly as the connection will.
+        from psycopg import conninfo
+
         return dict(conninfo.conninfo_to_dict(value))
+    except ImportError:
+        return _parse_without_driver(value)
     except Exception:
         return None
+
+
+def _parse_without_driver(value: str) -> dict[str, object] | None:
+    """Enough of a DSN to describe it when psycopg is missing (connecting will fail anyway)."""
+    url = urlsplit(value.strip())
+    if url.scheme in ("postgres", "postgresql"):
+        return {
+            "host": url.hostname or "",
+            "port": str(url.port or ""),
+            "dbname": url.path.lstrip("/"),
+            "user": unquote(url.username or ""),
+            "password": unquote(url.password or ""),
+        }
+    parts: dict[str, object] = {}
+    for token in value.split():
+        key, equals, text = token.partition("=")
+        if not equals:
+            return None
+        parts[key] = text.strip("'")
+    return parts
 
 
 def _raw_passwords(value: str) -> list[str]:
