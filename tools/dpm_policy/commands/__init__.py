@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from dpm_policy.commands import publish, schema, validate
+from dpm_policy.commands import fmt, publish, schema, validate
 
 __all__ = ["COMMANDS", "Command"]
 
@@ -18,6 +18,7 @@ COMMANDS: dict[str, ModuleType] = {
     for module in (
         validate,
         schema,
+        fmt,
         publish,
     )
 }

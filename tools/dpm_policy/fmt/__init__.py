@@ -1,0 +1,71 @@
+"""``fmt``: policy files in one canonical layout, with every comment kept.
+
+Keys follow the models' order, indentation is two spaces, quoting and flow style are the
+author's, and each policy file starts with the editor's schema modeline. A file is rewritten
+only when the result provably holds the same data and the same comments (checked with a second,
+independent parser); otherwise it is left as it is and reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dpm_policy.errors import InputError
+from dpm_policy.fmt.files import policy_files
+from dpm_policy.fmt.layout import FormattedText, format_text
+from dpm_policy.load.source_files import relative_name
+from dpm_policy.problems import START, Problem, sort_problems
+
+__all__ = ["FormatResult", "FormattedText", "format_files", "format_text"]
+
+
+@dataclass
+class FormatResult:
+    """Which files are (or were) not in canonical layout, and which could not be formatted."""
+
+    changed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.is_error]
+
+
+def format_files(*, root: Path, paths: list[Path], check: bool) -> FormatResult:
+    """Format (or, with ``check``, only inspect) ``paths``, or every policy file under ``root``.
+
+    Raises ``InputError`` when a named path does not exist or a file cannot be written.
+    """
+    result = FormatResult()
+    for path in policy_files(root, paths):
+        name = relative_name(root, path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            result.problems.append(
+                Problem(name, START, "io", f"cannot read the file as UTF-8 text ({error})")
+            )
+            continue
+        result.checked += 1
+        formatted = format_text(text, file=name, path=path)
+        result.problems.extend(formatted.problems)
+        if formatted.text is None or formatted.text == text:
+            continue
+        result.changed.append(name)
+        if not check:
+            _write(path, formatted.text)
+    result.problems = sort_problems(result.problems)
+    return result
+
+
+def _write(path: Path, text: str) -> None:
+    """Write whole or not at all: a temporary file beside the target, then a rename."""
+    temporary = path.with_name(f".{path.name}.fmt-tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise InputError(f"{path}: cannot write: {error.strerror}") from None
