@@ -6,8 +6,9 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -70,6 +71,34 @@ def database(postgres_server: PostgresServer) -> Database:
     """A fresh, empty database owned by the password-authenticated test role."""
     name = postgres_server.new_database()
     return Database(postgres_server, name, postgres_server.test_dsn(name))
+
+
+# Every spelling of the test role's password that could leak: as given, URL-encoded, and a
+# distinctive core that survives a partial mask.
+SECRET_SPELLINGS = (TEST_PASSWORD, quote(TEST_PASSWORD, safe=""), "7hq@Xz", "7hq%40Xz")
+
+
+@dataclass
+class OutputGuard:
+    """Collects what a test printed or raised; fails the test if the password is in any of it."""
+
+    seen: list[str] = field(default_factory=list)
+
+    def note(self, *texts: str) -> None:
+        """Record text the test obtained some other way (an exception message, a report)."""
+        self.seen.extend(texts)
+
+
+@pytest.fixture(autouse=True)
+def output_guard(capfd: pytest.CaptureFixture[str]) -> Iterator[OutputGuard]:
+    """Scans every output of every test (stdout, stderr, noted messages) for the password."""
+    guard = OutputGuard()
+    yield guard
+    captured = capfd.readouterr()
+    guard.note(captured.out, captured.err)
+    for text in guard.seen:
+        for secret in SECRET_SPELLINGS:
+            assert secret not in text, "the DSN password appeared in an output"
 
 
 @pytest.fixture
