@@ -87,6 +87,9 @@ def lax_int(value: object) -> int:
     if isinstance(value, float):
         if not math.isfinite(value) or not value.is_integer():
             raise LaxError("not a whole number")
+        # pydantic-core converts floats through a 64-bit integer.
+        if not -(2**63) <= value < 2**63:
+            raise LaxError("out of the 64-bit integer range")
         return int(value)
     if isinstance(value, str):
         match = _INT_TEXT.fullmatch(value.strip(_RUST_WHITESPACE))
