@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from dpm_policy.commands import fmt, publish, schema, validate
+from dpm_policy.commands import codeowners, fmt, publish, schema, validate
 
 __all__ = ["COMMANDS", "Command"]
 
@@ -19,6 +19,7 @@ COMMANDS: dict[str, ModuleType] = {
         validate,
         schema,
         fmt,
+        codeowners,
         publish,
     )
 }
