@@ -7,16 +7,15 @@ Parsers report 0-based marks; ``Position.from_mark`` is the one place that turns
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = ["Position", "Problem", "Severity", "sort_problems"]
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
-class Position:
-    """A 1-based line and column in a source file."""
+class Position(NamedTuple):
+    """A 1-based line and column in a source file (a tuple: cheap, ordered, hashable)."""
 
     line: int = 1
     col: int = 1

@@ -107,8 +107,7 @@ def _walk(root: Path, folder: str, problems: list[Problem]) -> Iterator[Path]:
                         relative_name(root, path),
                         Position(1, 1),
                         "file-name",
-                        f"only files ending in .yaml are read; rename it to "
-                        f"{Path(name).stem}.yaml",
+                        f"only files ending in .yaml are read; rename it to {Path(name).stem}.yaml",
                     )
                 )
             elif name not in _IGNORED_NAMES and not name.startswith("."):

@@ -38,6 +38,13 @@ def _tighten(node: object) -> None:
         # An omitted key means "no override"; an explicit null is refused, so no default.
         if node.get("default", 0) is None:
             del node["default"]
+        # Optional keys refuse an explicit null (see model.types.NotNull): drop the null branch.
+        branches = node.get("anyOf")
+        if isinstance(branches, list) and {"type": "null"} in branches:
+            branches.remove({"type": "null"})
+            if len(branches) == 1:
+                del node["anyOf"]
+                node.update(branches[0])
         if "patternProperties" in node:
             node.setdefault("additionalProperties", False)
         for value in node.values():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel
@@ -12,13 +11,17 @@ from dpm_policy.repository import Entry, Repository
 
 __all__ = ["check", "near_key"]
 
+_PUNCTUATION = str.maketrans("", "", "_.-")
+
 
 def near_key(identifier: str) -> str:
     """What a person would read as the same id: case and ``_ - .`` ignored."""
-    return re.sub(r"[_.-]", "", identifier.casefold())
+    return identifier.casefold().translate(_PUNCTUATION)
 
 
-def _unique(kind: str, id_field: str, entries: Sequence[tuple[str, Entry[BaseModel]]]) -> Iterator[Problem]:
+def _unique(
+    kind: str, id_field: str, entries: Sequence[tuple[str, Entry[BaseModel]]]
+) -> Iterator[Problem]:
     exact: dict[str, Entry[BaseModel]] = {}
     near: dict[str, tuple[str, Entry[BaseModel]]] = {}
     for identifier, entry in entries:
@@ -54,9 +57,7 @@ def check(repository: Repository) -> Iterator[Problem]:
     yield from _unique(
         "pack", "policy_pack_id", [(e.model.policy_pack_id, e) for e in repository.packs]
     )
-    yield from _unique(
-        "tenant", "tenant_id", [(e.model.tenant_id, e) for e in repository.tenants]
-    )
+    yield from _unique("tenant", "tenant_id", [(e.model.tenant_id, e) for e in repository.tenants])
     yield from _unique(
         "environment",
         "environment",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel
 
@@ -17,15 +17,21 @@ def check(repository: Repository) -> Iterator[Problem]:
     """(A warning.) Every file starts with ``# yaml-language-server: $schema=<path>`` pointing at
     its kind's schema, so editors complete keys and flag errors as the author types.
     ``dpm-policy fmt`` writes it."""
-    groups: list[tuple[str, list[Entry[BaseModel]]]] = [
+    groups: list[tuple[str, Sequence[Entry[BaseModel]]]] = [
         ("pack", repository.packs),
         ("tenant", repository.tenants),
         ("environment", repository.environments),
     ]
     for kind_name, entries in groups:
         kind = KINDS[kind_name]
+        # The expected line depends only on the folder: compute it once per folder.
+        by_folder: dict[str, str] = {}
         for entry in entries:
-            expected = modeline(repository.root, repository.root / entry.file, kind)
+            folder = entry.file.rpartition("/")[0]
+            expected = by_folder.get(folder)
+            if expected is None:
+                expected = modeline(repository.root, repository.root / entry.file, kind)
+                by_folder[folder] = expected
             if entry.document.first_line != expected:
                 yield Problem(
                     entry.file,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Problem
-from dpm_policy.repository import Repository
+from dpm_policy.repository import Entry, Repository
 
 __all__ = ["check"]
 
@@ -31,7 +32,7 @@ def check(repository: Repository) -> Iterator[Problem]:
             )
             continue
         seen = [env.model.environment]
-        walker = source
+        walker: Entry[EnvironmentFile] | None = source
         while walker is not None:
             name = walker.model.environment
             if name in seen:

@@ -17,6 +17,7 @@ def check(repository: Repository) -> Iterator[Problem]:
     unknown pack id is a silent no-op at request time (ENGINE_CONTRACT.md sections 4 and 5)."""
     packs = repository.pack_index()
     environments = repository.environment_index()
+    shipped_to = {name: frozenset(env.model.packs) for name, env in environments.items()}
     for env in repository.environments:
         shipped: set[str] = set()
         for index, pack_id in enumerate(env.model.packs):
@@ -55,7 +56,7 @@ def check(repository: Repository) -> Iterator[Problem]:
                     f"environments names '{name}', but there is no environments/{name}.yaml; "
                     f"known: {', '.join(sorted(environments)) or 'none'}",
                 )
-        for name, env in environments.items():
+        for name in environments:
             override = overrides.get(name)
             pack_id = override.default_policy_pack if override else model.default_policy_pack
             path: tuple[str, ...] = (
@@ -63,7 +64,7 @@ def check(repository: Repository) -> Iterator[Problem]:
                 if override
                 else ("default_policy_pack",)
             )
-            if pack_id not in env.model.packs:
+            if pack_id not in shipped_to[name]:
                 exists = "" if pack_id in packs else " (no pack has that id)"
                 yield Problem(
                     tenant.file,

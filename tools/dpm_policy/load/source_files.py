@@ -44,7 +44,9 @@ def _read_bytes(root: Path, path: Path, name: str) -> bytes:
         info = os.stat(path)
     except FileNotFoundError:
         raise _fail(name, "io", "the file is a broken symbolic link or vanished") from None
-    except (OSError, RuntimeError) as error:
+    except RuntimeError:  # a symbolic link loop
+        raise _fail(name, "symlink", "the file is a symbolic link that loops") from None
+    except OSError as error:
         raise _fail(name, "io", f"cannot read the file: {error.strerror or error}") from None
     if not stat.S_ISREG(info.st_mode):
         raise _fail(name, "io", "not a regular file")
@@ -52,8 +54,7 @@ def _read_bytes(root: Path, path: Path, name: str) -> bytes:
         raise _fail(
             name,
             "file-size",
-            f"the file is {info.st_size} bytes; policy files are limited to "
-            f"{MAX_FILE_BYTES} bytes",
+            f"the file is {info.st_size} bytes; policy files are limited to {MAX_FILE_BYTES} bytes",
         )
     try:
         with open(path, "rb") as handle:

@@ -66,14 +66,15 @@ class YamlLoadError(Exception):
 class YamlDocument:
     """One file's data and where each part of it stands.
 
-    ``values[path]`` is where the value at ``path`` starts; ``keys[path]`` is where its key is
-    written (for mapping entries). The root's path is ``()``.
+    ``values[path]`` is the parser's 0-based ``(line, column)`` where the value at ``path``
+    starts; ``keys[path]`` where its key is written (for mapping entries). The root's path is
+    ``()``. ``position()`` gives the 1-based ``Position`` that problems carry.
     """
 
     file: str
     data: object
-    values: dict[Path, Position] = field(repr=False)
-    keys: dict[Path, Position] = field(repr=False)
+    values: dict[Path, tuple[int, int]] = field(repr=False)
+    keys: dict[Path, tuple[int, int]] = field(repr=False)
     # The file's first line, where the editor's schema modeline belongs.
     first_line: str = ""
 
@@ -86,9 +87,9 @@ class YamlDocument:
         probe = tuple(path)
         while True:
             if key and probe in self.keys:
-                return self.keys[probe]
+                return Position.from_mark(*self.keys[probe])
             if probe in self.values:
-                return self.values[probe]
+                return Position.from_mark(*self.values[probe])
             if not probe:
                 return Position(1, 1)
             probe = probe[:-1]
@@ -120,12 +121,13 @@ def _plain_scalar(file: str, text: str, mark: Any) -> object:
     if _PLAIN_FRACTION.fullmatch(text):
         return Decimal(text)
     if _EXPONENT.fullmatch(text):
+        hint = _plain_hint(text)
         raise _problem(
             file,
             mark,
             "number-format",
-            f"{text} is in exponent notation; write the number out in full "
-            f"(for example {_plain_hint(text)})",
+            f"{text} is in exponent notation; write the number out in full"
+            + (f" (for example {hint})" if hint else ""),
         )
     if _SPECIAL_FLOAT.fullmatch(text):
         raise _problem(
@@ -133,7 +135,7 @@ def _plain_scalar(file: str, text: str, mark: Any) -> object:
             mark,
             "number-format",
             f"{text} (not-a-number or infinity) is not a value a policy can hold; "
-            "quote it if you meant text",
+            "write a plain number such as 0.15, or quote it if you meant text",
         )
     if _OTHER_BASE.fullmatch(text):
         raise _problem(
@@ -146,10 +148,14 @@ def _plain_scalar(file: str, text: str, mark: Any) -> object:
     return text
 
 
-def _plain_hint(text: str) -> str:
+def _plain_hint(text: str) -> str | None:
+    """``1.5e-1`` -> ``0.15``; None when written out the number would be too long to show."""
     value = Decimal(text)
     if value.is_zero():
         return "0"
+    # 1e999999999 is valid YAML; spelling it out would need a gigabyte (or overflow).
+    if not -12 <= value.adjusted() <= 12 or len(value.as_tuple().digits) > 24:
+        return None
     return format(value.normalize(), "f")
 
 
@@ -164,152 +170,175 @@ def _tag_problem(file: str, tag: str, mark: Any) -> YamlLoadError:
     )
 
 
+Mark0 = tuple[int, int]
+
+
+class _Frame:
+    """An open list or mapping while its events are read."""
+
+    __slots__ = ("anchor", "container", "key", "key_mark", "path", "record_start")
+
+    def __init__(
+        self, container: list[object] | dict[str, object], path: Path, anchor: str | None
+    ) -> None:
+        self.container = container
+        self.path = path
+        self.anchor = anchor
+        self.key: str | None = None
+        self.key_mark: Mark0 = (0, 0)
+        self.record_start = 0
+
+
 class _Builder:
-    """Builds plain data from libyaml's events, recording a position for each path."""
+    """Builds plain data from libyaml's events, recording a mark for each path.
+
+    Marks are kept as the parser's 0-based ``(line, column)`` pairs and turned into
+    ``Position``s only when a problem needs one: this loop runs for every node of every file.
+    """
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self.values: dict[Path, Position] = {}
-        self.keys: dict[Path, Position] = {}
-        # anchor -> (value, positions relative to the anchored node)
-        self.anchors: dict[str, tuple[object, list[tuple[Path, Position, bool]]]] = {}
+        self.values: dict[Path, Mark0] = {}
+        self.keys: dict[Path, Mark0] = {}
+        # anchor -> (value, marks relative to the anchored node, as (path, mark, is_key))
+        self.anchors: dict[str, tuple[object, list[tuple[Path, Mark0, bool]]]] = {}
         self.aliases = 0
         self.nodes = 0
 
     def fail(self, mark: Any, code: str, message: str) -> YamlLoadError:
         return _problem(self.file, mark, code, message)
 
-    def build(self, events: Any) -> tuple[object, bool]:
-        """Consume one document's events; return its root and whether it was empty."""
-        # Each frame: [container, path, anchor, pending_key, pending_key_mark, start_index]
-        stack: list[list[Any]] = []
+    def build(self, next_event: Any) -> object:
+        """Consume one document's events up to its end; return its root (None if empty)."""
+        stack: list[_Frame] = []
         root: object = None
-        seen_root = False
-        anchor_starts: dict[str, int] = {}
-        record: list[tuple[Path, Position, bool]] = []
+        values = self.values
+        keys = self.keys
+        # Paths placed since the first open anchor, to replay their marks at each alias.
+        record: list[Path] | None = None
 
-        def place(value: object, mark: Any, anchor: str | None, is_container: bool) -> Path:
-            nonlocal root, seen_root
-            self.nodes += 1
-            if self.nodes > MAX_NODES:
-                raise self.fail(mark, "size", f"the file has more than {MAX_NODES} values")
-            if not stack:
-                path: Path = ()
-                root = value
-                seen_root = True
-            else:
-                frame = stack[-1]
-                container = frame[0]
-                if isinstance(container, list):
-                    path = (*frame[1], len(container))
-                    container.append(value)
-                elif frame[3] is None:
-                    # This node is a key.
-                    if is_container:
-                        raise self.fail(
-                            mark, "syntax", "a key must be plain text, not a list or mapping"
-                        )
-                    key = str(value)
-                    if key in container:
-                        first = self.keys[(*frame[1], key)]
+        while True:
+            event = next_event()
+            cls = event.__class__
+            mark = event.start_mark
+            if cls is yaml.DocumentEndEvent:
+                return root
+            frame = stack[-1] if stack else None
+            in_key = frame is not None and frame.key is None and type(frame.container) is dict
+
+            if cls is yaml.ScalarEvent:
+                if event.tag is not None:
+                    raise _tag_problem(self.file, event.tag, mark)
+                if in_key:
+                    assert frame is not None
+                    key = event.value
+                    if key in frame.container:
+                        first = keys[(*frame.path, key)]
                         raise self.fail(
                             mark,
                             "duplicate-key",
                             f"the key '{key}' is written twice in the same mapping "
-                            f"(first at line {first.line}); keep one",
+                            f"(first at line {first[0] + 1}); keep one",
                         )
-                    frame[3] = key
-                    frame[4] = mark
-                    return (*frame[1], key)
+                    frame.key = key
+                    frame.key_mark = (mark.line, mark.column)
+                    continue
+                if event.style is None or event.style == "":
+                    value: object = _plain_scalar(self.file, event.value, mark)
                 else:
-                    key = frame[3]
-                    path = (*frame[1], key)
-                    container[key] = value
-                    self.keys[path] = _position(frame[4])
-                    frame[3] = None
-            self.values[path] = _position(mark)
-            record.append((path, _position(mark), False))
-            if anchor is not None:
-                anchor_starts[anchor] = len(record) - 1
-            return path
-
-        for event in events:
-            if isinstance(event, yaml.DocumentEndEvent):
-                break
-            if isinstance(event, yaml.AliasEvent):
+                    value = event.value
+                anchor = event.anchor
+                is_container = False
+            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                if event.tag is not None and not event.implicit:
+                    raise _tag_problem(self.file, event.tag, mark)
+                if in_key:
+                    raise self.fail(
+                        mark, "syntax", "a key must be plain text, not a list or mapping"
+                    )
+                if len(stack) >= MAX_DEPTH:
+                    raise self.fail(mark, "depth", f"the file nests deeper than {MAX_DEPTH} levels")
+                value = {} if cls is yaml.MappingStartEvent else []
+                anchor = event.anchor
+                is_container = True
+            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                done = stack.pop()
+                if done.anchor is not None:
+                    assert record is not None
+                    self._remember(
+                        done.anchor, done.container, done.path, record, done.record_start
+                    )
+                continue
+            elif cls is yaml.AliasEvent:
+                if in_key:
+                    raise self.fail(mark, "syntax", "an alias cannot be a key")
                 self.aliases += 1
                 if self.aliases > MAX_ALIASES:
                     raise self.fail(
-                        event.start_mark,
+                        mark,
                         "alias",
                         f"the file uses more than {MAX_ALIASES} aliases (*name); "
                         "write the values out",
                     )
                 if event.anchor not in self.anchors:
-                    raise self.fail(event.start_mark, "alias", f"unknown alias *{event.anchor}")
-                value, relative = self.anchors[event.anchor]
+                    raise self.fail(mark, "alias", f"unknown alias *{event.anchor}")
+                target, relative = self.anchors[event.anchor]
                 self.nodes += len(relative)
-                if stack and isinstance(stack[-1][0], dict) and stack[-1][3] is None:
-                    raise self.fail(event.start_mark, "syntax", "an alias cannot be a key")
-                path = place(_deep_copy(value), event.start_mark, None, True)
-                for rel, pos, is_key in relative[1:]:
-                    full = (*path, *rel)
-                    (self.keys if is_key else self.values)[full] = pos
+                value = _deep_copy(target)
+                anchor = None
+                is_container = False
+            else:
                 continue
-            if isinstance(event, yaml.ScalarEvent):
-                if event.tag is not None:
-                    raise _tag_problem(self.file, event.tag, event.start_mark)
-                is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][3] is None
-                if is_key:
-                    value = event.value
-                elif event.style is None or event.style == "":
-                    value = _plain_scalar(self.file, event.value, event.start_mark)
-                else:
-                    value = event.value
-                path = place(value, event.start_mark, event.anchor, False)
-                if event.anchor is not None:
-                    self._remember(event.anchor, value, record, anchor_starts, path)
-                continue
-            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-                if event.tag is not None and not event.implicit:
-                    raise _tag_problem(self.file, event.tag, event.start_mark)
-                if len(stack) >= MAX_DEPTH:
-                    raise self.fail(
-                        event.start_mark,
-                        "depth",
-                        f"the file nests deeper than {MAX_DEPTH} levels",
-                    )
-                container: list[object] | dict[str, object] = (
-                    [] if isinstance(event, yaml.SequenceStartEvent) else {}
-                )
-                path = place(container, event.start_mark, event.anchor, True)
-                stack.append([container, path, event.anchor, None, None, len(record) - 1])
-                continue
-            if isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-                frame = stack.pop()
-                if frame[2] is not None:
-                    self._remember(frame[2], frame[0], record, anchor_starts, frame[1])
-                continue
-        return root, not seen_root
+
+            self.nodes += 1
+            if self.nodes > MAX_NODES:
+                raise self.fail(mark, "size", f"the file has more than {MAX_NODES} values")
+            here = (mark.line, mark.column)
+            if frame is None:
+                path: Path = ()
+                root = value
+            elif isinstance(frame.container, list):
+                container = frame.container
+                path = (*frame.path, len(container))
+                container.append(value)
+            else:
+                key = frame.key
+                assert key is not None
+                path = (*frame.path, key)
+                mapping = frame.container
+                assert isinstance(mapping, dict)
+                mapping[key] = value
+                keys[path] = frame.key_mark
+                frame.key = None
+            values[path] = here
+            if cls is yaml.AliasEvent:
+                for rel, rel_mark, is_key in relative[1:]:
+                    (keys if is_key else values)[(*path, *rel)] = rel_mark
+            if anchor is not None and record is None:
+                record = []
+            if record is not None:
+                record.append(path)
+            if is_container:
+                opened = _Frame(value, path, anchor)  # type: ignore[arg-type]
+                if record is not None:
+                    opened.record_start = len(record) - 1
+                stack.append(opened)
+            elif anchor is not None:
+                assert record is not None
+                self._remember(anchor, value, path, record, len(record) - 1)
 
     def _remember(
-        self,
-        anchor: str,
-        value: object,
-        record: list[tuple[Path, Position, bool]],
-        anchor_starts: dict[str, int],
-        path: Path,
+        self, anchor: str, value: object, path: Path, record: list[Path], start: int
     ) -> None:
-        start = anchor_starts[anchor]
-        relative: list[tuple[Path, Position, bool]] = []
+        relative: list[tuple[Path, Mark0, bool]] = []
         depth = len(path)
-        for rec_path, pos, _ in record[start:]:
+        for rec_path in record[start:]:
             if rec_path[:depth] == path:
                 rel = rec_path[depth:]
-                relative.append((rel, pos, False))
-                key_pos = self.keys.get(rec_path)
-                if key_pos is not None and rel:
-                    relative.append((rel, key_pos, True))
+                relative.append((rel, self.values[rec_path], False))
+                key_mark = self.keys.get(rec_path)
+                if key_mark is not None and rel:
+                    relative.append((rel, key_mark, True))
         self.anchors[anchor] = (value, relative)
 
 
@@ -324,12 +353,17 @@ def _deep_copy(value: object) -> object:
 def parse_yaml(text: str, file: str) -> YamlDocument:
     """Parse one policy file's text. Raises ``YamlLoadError`` with positioned problems."""
     builder = _Builder(file)
+    data: object = None
     try:
-        events = yaml.parse(text, Loader=_Loader)
+        parser = _Loader(text)
+        next_event = parser.get_event
         documents = 0
-        data: object = None
-        for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
+        while True:
+            event = next_event()
+            cls = event.__class__
+            if cls is yaml.StreamEndEvent:
+                break
+            if cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise builder.fail(
@@ -338,22 +372,19 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
                         "the file holds more than one YAML document (a second '---'); "
                         "put each document in its own file",
                     )
-                data, empty = builder.build(events)
-                if empty:
-                    data = None
+                data = builder.build(next_event)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         what = error.problem or "invalid YAML"
         context = f" ({error.context})" if error.context else ""
         message = f"YAML syntax error: {what}{context}"
-        if mark is None:
-            raise YamlLoadError([Problem(file, Position(1, 1), "syntax", message)]) from None
-        raise YamlLoadError([Problem(file, _position(mark), "syntax", message)]) from None
+        position = _position(mark) if mark is not None else Position(1, 1)
+        raise YamlLoadError([Problem(file, position, "syntax", message)]) from None
     except yaml.YAMLError as error:
         raise YamlLoadError(
             [Problem(file, Position(1, 1), "syntax", f"YAML syntax error: {error}")]
         ) from None
-    if documents == 0 or data is None:
+    if data is None:
         raise YamlLoadError(
             [Problem(file, Position(1, 1), "empty-file", "the file holds no YAML mapping")]
         )

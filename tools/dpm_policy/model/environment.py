@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from dpm_policy.model.base import StrictModel
-from dpm_policy.model.types import EnvName, OwnerList, PolicyBool, PolicyId, Text
+from dpm_policy.model.types import EnvName, NotNull, OwnerList, PolicyBool, PolicyId, Text
 
 __all__ = ["EnvironmentFile"]
 
@@ -22,7 +24,7 @@ class EnvironmentFile(StrictModel):
         description="Who approves changes to this environment: GitHub users or teams.",
         examples=[["@bank/dpm-platform"]],
     )
-    promotes_from: EnvName = Field(
+    promotes_from: Annotated[EnvName | None, NotNull] = Field(
         default=None,
         description=(
             "The environment a pack must ship to before it may ship here (promotion: "
@@ -45,7 +47,7 @@ class EnvironmentFile(StrictModel):
             "stored result (a pack may override it)."
         ),
     )
-    default_policy_pack: PolicyId = Field(
+    default_policy_pack: Annotated[PolicyId | None, NotNull] = Field(
         default=None,
         description="DPM_DEFAULT_POLICY_PACK_ID: the pack for requests that select none.",
         examples=["dpm_standard_v1"],

@@ -7,13 +7,14 @@ descriptions are the engine's, stated once.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, create_model
 
 from dpm_policy.model.base import SectionModel, StrictModel
 from dpm_policy.model.types import (
     GroupKey,
+    NotNull,
     OwnerList,
     PolicyBool,
     PolicyId,
@@ -44,7 +45,8 @@ def _field_type(spec: FieldSpec) -> Any:
     if spec.kind == "bool":
         return PolicyBool
     if spec.kind == "int":
-        assert isinstance(spec.minimum, int) and isinstance(spec.maximum, int)
+        assert isinstance(spec.minimum, int)
+        assert isinstance(spec.maximum, int)
         return bounded_int(spec.minimum, spec.maximum)
     return dict[GroupKey, GroupConstraint]
 
@@ -66,7 +68,7 @@ def _section_model(section: str) -> type[SectionModel]:
             _field_type(spec),
             Field(default=None, description=spec.description, examples=[spec.example], **extra),
         )
-    model: type[SectionModel] = create_model(  # type: ignore[call-overload]
+    model: type[SectionModel] = create_model(
         section_title(section),
         __base__=SectionModel,
         __doc__=f"The engine options that the pack's {section.replace('_', ' ')} overrides.",
@@ -94,7 +96,7 @@ class PackHeader(StrictModel):
         description="Who approves changes: GitHub users or teams (they become CODEOWNERS).",
         examples=[["@bank/dpm-risk"]],
     )
-    extends: PolicyId = Field(
+    extends: Annotated[PolicyId | None, NotNull] = Field(
         default=None,
         description="Another pack whose settings this one inherits and overrides.",
         examples=["dpm_standard_v1"],
@@ -109,7 +111,7 @@ _section_fields: dict[str, Any] = {
     for section in SECTIONS
 }
 
-PolicyPackFile: type[PackHeader] = create_model(  # type: ignore[call-overload]
+PolicyPackFile: type[PackHeader] = create_model(
     "PolicyPack",
     __base__=PackHeader,
     __doc__="A named, versioned set of overrides of the rebalancing engine's options.",

@@ -6,10 +6,12 @@ and keeps merges of unrelated tenant changes free of conflicts, at any number of
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
 from dpm_policy.model.base import StrictModel
-from dpm_policy.model.types import EnvName, OwnerList, PolicyId, Text
+from dpm_policy.model.types import EnvName, NotNull, OwnerList, PolicyId, Text
 
 __all__ = ["TenantEnvironment", "TenantFile"]
 
@@ -42,7 +44,7 @@ class TenantFile(StrictModel):
         description="The pack the engine applies to this tenant's requests by default.",
         examples=["dpm_standard_v1"],
     )
-    environments: dict[EnvName, TenantEnvironment] = Field(
+    environments: Annotated[dict[EnvName, TenantEnvironment] | None, NotNull] = Field(
         default=None,
         min_length=1,
         description="Per-environment overrides, keyed by environment name.",

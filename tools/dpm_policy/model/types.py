@@ -22,6 +22,7 @@ __all__ = [
     "MAX_ID_LENGTH",
     "EnvName",
     "GroupKey",
+    "NotNull",
     "OwnerList",
     "PolicyBool",
     "PolicyId",
@@ -71,9 +72,18 @@ def _reject_null(value: object) -> None:
     if value is None:
         raise _error(
             "null-value",
-            "has no value; remove the key to leave the engine's setting as it is, "
-            "or write a value",
+            "has no value; remove the key to leave the engine's setting as it is, or write a value",
         )
+
+
+def _not_null(value: object) -> object:
+    _reject_null(value)
+    return value
+
+
+# An optional key: leaving it out gives None; writing ``null`` is refused (the message says to
+# remove the key), so an author's explicit null never silently means "not set".
+NotNull = BeforeValidator(_not_null)
 
 
 def _decimal_validator(minimum: Decimal | None, maximum: Decimal | None) -> Any:
@@ -101,9 +111,7 @@ def _decimal_validator(minimum: Decimal | None, maximum: Decimal | None) -> Any:
             )
         else:
             raise _error("type", f"must be a number (got {shown(value)})")
-        if (minimum is not None and number < minimum) or (
-            maximum is not None and number > maximum
-        ):
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
             raise _error("range", _range_message(number, minimum, maximum))
         return number
 
@@ -264,7 +272,7 @@ def _check_version(value: object) -> str:
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         raise _error(
             "version-type",
-            f"must be text, in quotes: write version: \"{value}\" (unquoted, YAML reads it "
+            f'must be text, in quotes: write version: "{value}" (unquoted, YAML reads it '
             "as a number, and 1.10 would become 1.1)",
         )
     if not isinstance(value, str):
