@@ -228,9 +228,11 @@ def main(argv: list[str] | None = None) -> int:
             f"| {figures['validate'].cpu:.2f} | {figures['validate'].cpu / floor:.2f}x "
             f"| {figures['validate'].cpu / figures['check-jsonschema'].cpu:.2f}x "
             f"| {figures['compile'].cpu:.2f} | {figures['compile'].cpu / floor:.2f}x "
-            f"| {figures['diff'].cpu:.2f} | {figures['diff'].cpu / (2 * figures['compile'].cpu):.2f}x "
+            f"| {figures['diff'].cpu:.2f} "
+            f"| {figures['diff'].cpu / (2 * figures['compile'].cpu):.2f}x "
             f"| {figures['fmt-check'].cpu:.2f} | {figures['validate'].max_rss_mib:.0f} "
-            f"| {runtime['resolve'] * 1e6:.2f} | {runtime['reparse'] / runtime['resolve']:.0f}x faster |"
+            f"| {runtime['resolve'] * 1e6:.2f} "
+            f"| {runtime['reparse'] / runtime['resolve']:.0f}x faster |"
         )
     if args.quick:
         print("\n(--quick: a smoke run; its figures mean nothing)")
