@@ -5,12 +5,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
-import psycopg
 import pytest
 
 # tests/ holds the shared helper postgres_server.py; pytest puts only this folder on the path.
@@ -18,25 +14,14 @@ _TESTS = str(Path(__file__).resolve().parents[1])
 if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 
+from publish_pg import SECRET_SPELLINGS, Database, OutputGuard  # noqa: E402
+
 from postgres_server import (  # noqa: E402
     TEST_PASSWORD,
     PostgresServer,
     PostgresUnavailable,
     find_postgres_bin,
 )
-
-
-@dataclass(frozen=True)
-class Database:
-    """A fresh database on the session's server, and the test role's DSN for it."""
-
-    server: PostgresServer
-    name: str
-    dsn: str
-
-    def admin(self) -> AbstractContextManager[psycopg.Connection[tuple[object, ...]]]:
-        """A superuser connection to this database (for fault injection and inspection)."""
-        return self.server.admin_connection(self.name)
 
 
 @pytest.fixture(scope="session")
@@ -71,22 +56,6 @@ def database(postgres_server: PostgresServer) -> Database:
     """A fresh, empty database owned by the password-authenticated test role."""
     name = postgres_server.new_database()
     return Database(postgres_server, name, postgres_server.test_dsn(name))
-
-
-# Every spelling of the test role's password that could leak: as given, URL-encoded, and a
-# distinctive core that survives a partial mask.
-SECRET_SPELLINGS = (TEST_PASSWORD, quote(TEST_PASSWORD, safe=""), "7hq@Xz", "7hq%40Xz")
-
-
-@dataclass
-class OutputGuard:
-    """Collects what a test printed or raised; fails the test if the password is in any of it."""
-
-    seen: list[str] = field(default_factory=list)
-
-    def note(self, *texts: str) -> None:
-        """Record text the test obtained some other way (an exception message, a report)."""
-        self.seen.extend(texts)
 
 
 @pytest.fixture(autouse=True)

@@ -1,12 +1,44 @@
-"""Helpers of the Postgres tests: the table as the superuser sees it, and the DSN object."""
+"""Helpers of the publish tests: the per-test database, the password guard, the table as the
+superuser sees it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from urllib.parse import quote
 
-from conftest import Database
+import psycopg
 
 from dpm_policy.publish import Dsn, parse_dsn
+from postgres_server import TEST_PASSWORD, PostgresServer
+
+# Every spelling of the test role's password that could leak: as given, URL-encoded, and a
+# distinctive core that survives a partial mask.
+SECRET_SPELLINGS = (TEST_PASSWORD, quote(TEST_PASSWORD, safe=""), "7hq@Xz", "7hq%40Xz")
+
+
+@dataclass
+class OutputGuard:
+    """Collects what a test printed or raised; fails the test if the password is in any of it."""
+
+    seen: list[str] = field(default_factory=list)
+
+    def note(self, *texts: str) -> None:
+        """Record text the test obtained some other way (an exception message, a report)."""
+        self.seen.extend(texts)
+
+
+@dataclass(frozen=True)
+class Database:
+    """A fresh database on the session's server, and the test role's DSN for it."""
+
+    server: PostgresServer
+    name: str
+    dsn: str
+
+    def admin(self) -> AbstractContextManager[psycopg.Connection[tuple[object, ...]]]:
+        """A superuser connection to this database (for fault injection and inspection)."""
+        return self.server.admin_connection(self.name)
 
 
 @dataclass(frozen=True)

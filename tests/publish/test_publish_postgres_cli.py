@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Database, OutputGuard
-from pg_helpers import execute, rows, table_exists
+from publish_pg import Database, OutputGuard, execute, rows, table_exists
 
 from dpm_policy.cli import main
 from dpm_policy.publish import DSN_ENV_VAR
@@ -223,9 +222,9 @@ def test_the_installed_entry_point_masks_the_password_too(root: Path, database: 
         (database.dsn, "--apply"),
         (database.dsn.replace("dbname=", "dbname=missing_"), "--plan"),
     ):
+        argv = ["publish", "--env", "prod", "--root", str(root), "--dsn", dsn, mode]
         process = subprocess.run(
-            [sys.executable, "-m", "dpm_policy", "publish", "--env", "prod"]
-            + ["--root", str(root), "--dsn", dsn, mode],
+            [sys.executable, "-m", "dpm_policy", *argv],
             capture_output=True,
             text=True,
             env=env,

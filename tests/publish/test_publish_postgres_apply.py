@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 
 import psycopg
 import pytest
-from conftest import Database, OutputGuard
-from pg_helpers import dsn_of, execute, rows, table_exists
 from publish_items import CONSERVATIVE, STANDARD, expanded_item
+from publish_pg import Database, OutputGuard, dsn_of, execute, rows, table_exists
 
 from dpm_policy.publish import (
     ConnectionFailed,

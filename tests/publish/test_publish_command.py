@@ -42,9 +42,10 @@ def test_without_the_driver_the_error_says_how_to_install_it(tmp_path: Path) -> 
         "from dpm_policy.cli import main\n"
         "raise SystemExit(main(sys.argv[1:]))\n"
     )
+    argv = ["publish", "--env", "prod", "--root", str(tmp_path)]
+    argv += ["--dsn", "postgresql://u:hidden-pw@127.0.0.1:1/x"]
     process = subprocess.run(
-        [sys.executable, "-c", script, "publish", "--env", "prod", "--root", str(tmp_path)]
-        + ["--dsn", "postgresql://u:hidden-pw@127.0.0.1:1/x"],
+        [sys.executable, "-c", script, *argv],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO / "tools")},
