@@ -8,6 +8,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from dpm_policy.commands import codeowners, fmt, publish, schema, validate
+from dpm_policy.commands import compile as compile_command
 
 __all__ = ["COMMANDS", "Command"]
 
@@ -18,6 +19,7 @@ COMMANDS: dict[str, ModuleType] = {
     for module in (
         validate,
         schema,
+        compile_command,
         fmt,
         codeowners,
         publish,

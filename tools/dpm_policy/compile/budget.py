@@ -1,0 +1,103 @@
+"""Size limits of what the engine can be given (ENGINE_CONTRACT.md section 8).
+
+Linux refuses to start a process whose environment holds one ``NAME=value`` string longer than
+``MAX_ARG_STRLEN`` (131,072 bytes including the terminating NUL): ``execve`` fails with E2BIG
+and the engine never starts. Kubernetes refuses a ConfigMap over 1 MiB. Both are hard walls,
+so the build warns at three quarters of a limit and fails beyond it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from dpm_policy.compile.encode import canonical_json
+from dpm_policy.problems import Position, Problem, Severity
+
+__all__ = [
+    "CONFIGMAP_LIMIT",
+    "MAX_ARG_STRLEN",
+    "Contributor",
+    "check_size",
+    "entry_sizes",
+    "severity_of",
+    "variable_limit",
+]
+
+MAX_ARG_STRLEN = 131_072
+CONFIGMAP_LIMIT = 1_048_576
+# Warn from three quarters of a limit: size * 4 >= limit * 3, in integers.
+_WARN_NUMERATOR, _WARN_DENOMINATOR = 3, 4
+_TOP = 5
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """One part of a value and its size in bytes, e.g. ``pack 'dpm_standard_v1'``."""
+
+    label: str
+    size: int
+
+
+def variable_limit(name: str) -> int:
+    """Largest value, in bytes, of ``name``: the limit less ``NAME``, ``=`` and the NUL."""
+    return MAX_ARG_STRLEN - len(name.encode("utf-8")) - 2
+
+
+def severity_of(size: int, limit: int) -> Severity | None:
+    """``error`` over the limit, ``warning`` from 75 % of it, else None."""
+    if size > limit:
+        return "error"
+    if size * _WARN_DENOMINATOR >= limit * _WARN_NUMERATOR:
+        return "warning"
+    return None
+
+
+def entry_sizes(kind: str, mapping: Mapping[str, object]) -> list[Contributor]:
+    """The bytes each ``"key":value`` member adds to the canonical JSON of ``mapping``."""
+    return [
+        Contributor(f"{kind} '{key}'", len(canonical_json({key: value}).encode("utf-8")) - 2)
+        for key, value in mapping.items()
+    ]
+
+
+def _largest(contributors: Iterable[Contributor]) -> str:
+    top = sorted(contributors, key=lambda c: (-c.size, c.label))[:_TOP]
+    if not top:
+        return ""
+    return "; largest: " + ", ".join(f"{c.label} {c.size:,} bytes" for c in top)
+
+
+def check_size(
+    *,
+    subject: str,
+    size: int,
+    limit: int,
+    why: str,
+    contributors: Iterable[Contributor],
+    file: str,
+    position: Position,
+) -> Problem | None:
+    """A problem when ``size`` reaches 75 % of ``limit`` (warning) or exceeds it (error)."""
+    severity = severity_of(size, limit)
+    if severity is None:
+        return None
+    largest = _largest(contributors)
+    publish = (
+        "catalogs that outgrow environment variables belong in the engine's Postgres catalog "
+        "(dpm-policy publish)"
+    )
+    if severity == "error":
+        message = (
+            f"{subject} is {size:,} bytes, over its limit of {limit:,} bytes ({why})"
+            f"{largest}; ship fewer packs or tenants here, or move them: {publish}"
+        )
+        code = "size-limit"
+    else:
+        percent = size * 100 // limit
+        message = (
+            f"{subject} is {size:,} bytes, {percent} % of its limit of {limit:,} bytes ({why})"
+            f"{largest}; plan ahead: {publish}"
+        )
+        code = "size-budget"
+    return Problem(file, position, code, message, severity)

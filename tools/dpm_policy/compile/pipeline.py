@@ -1,0 +1,130 @@
+"""``compile_repository``: validate, build every environment, verify, then swap the outputs in.
+
+Nothing is written when validation finds an error. Otherwise every requested environment is
+built and checked against its size budget in memory, written to a temporary folder and read
+back; only when all of them pass are they swapped in, so one bad environment leaves every
+previous output untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dpm_policy.compile.commit import detect_source_commit
+from dpm_policy.compile.environment import EnvironmentOutput, build_environment
+from dpm_policy.compile.output import Staged, discard, stage, swap_in
+from dpm_policy.compile.verify import verify_outputs
+from dpm_policy.errors import UsageError
+from dpm_policy.inheritance import flatten
+from dpm_policy.problems import Problem, sort_problems
+from dpm_policy.validate import validate
+
+__all__ = ["CompileResult", "WrittenEnvironment", "compile_repository"]
+
+
+@dataclass(frozen=True)
+class WrittenEnvironment:
+    """One output folder that was replaced."""
+
+    environment: str
+    path: Path
+    pack_count: int
+    tenant_count: int
+    configmap_name: str
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    """Every problem found, and the folders written (none unless there was no error)."""
+
+    problems: list[Problem]
+    written: tuple[WrittenEnvironment, ...] = ()
+    source_commit: str | None = None
+    validated: bool = field(default=True)
+
+    @property
+    def ok(self) -> bool:
+        return not any(problem.is_error for problem in self.problems)
+
+
+def _has_errors(problems: Sequence[Problem]) -> bool:
+    return any(problem.is_error for problem in problems)
+
+
+def compile_repository(
+    *,
+    root: Path,
+    out: Path | None = None,
+    environments: Sequence[str] = (),
+    source_commit: str | None = None,
+) -> CompileResult:
+    """Compile ``environments`` (default: all) of the repository at ``root`` into ``out``.
+
+    Raises ``UsageError`` for an unknown environment name and ``InputError`` when the
+    repository cannot be read or the output cannot be written; problems in the files are
+    returned, not raised.
+    """
+    validation = validate(root=root)
+    known = validation.repository.environment_index()
+    unknown = [name for name in environments if name not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown environment {', '.join(repr(n) for n in unknown)}; "
+            f"known: {', '.join(sorted(known)) or 'none'}"
+        )
+    if not validation.ok:
+        return CompileResult(validation.problems, validated=False)
+    target = (out if out is not None else root / "dist").absolute()
+    commit = source_commit or detect_source_commit(root, ignore=target)
+    flat, _ = flatten(validation.repository.pack_index())  # its problems came with validate
+    names = list(dict.fromkeys(environments)) or sorted(known)
+    builds = [
+        build_environment(validation.repository, known[name], flat, source_commit=commit)
+        for name in names
+    ]
+    problems = list(validation.problems)
+    for build in builds:
+        problems.extend(build.problems)
+    if _has_errors(problems):
+        return CompileResult(sort_problems(problems), source_commit=commit)
+    existed = target.exists()
+    staged: list[tuple[EnvironmentOutput, Staged]] = []
+    try:
+        for build in builds:
+            folder = stage(target, build.environment, build.files)
+            staged.append((build, folder))
+            problems.extend(
+                verify_outputs(
+                    folder.temp,
+                    label=build.environment,
+                    expected=build.expected,
+                    variables=build.variables,
+                    catalog=build.catalog,
+                    locator=build.locator,
+                )
+            )
+        if _has_errors(problems):
+            return CompileResult(sort_problems(problems), source_commit=commit)
+        written = []
+        while staged:
+            build, folder = staged.pop(0)
+            swap_in(folder)
+            written.append(
+                WrittenEnvironment(
+                    build.environment,
+                    folder.target,
+                    len(build.catalog),
+                    len(build.tenant_map),
+                    build.configmap_name,
+                )
+            )
+        return CompileResult(sort_problems(problems), tuple(written), commit)
+    finally:
+        for _, folder in staged:
+            discard(folder)
+        if not existed:
+            with contextlib.suppress(OSError):
+                target.rmdir()  # only when it is still empty: nothing was written

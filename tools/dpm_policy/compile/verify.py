@@ -1,0 +1,357 @@
+"""Read every written file back as the engine will, and compare it with the validated source.
+
+Each of ``env.json``, ``dpm-policy.env`` and ``configmap.yaml`` is read through the runtime
+resolver twice: strictly (our wire rules: any problem is a failure) and leniently (the engine's
+own parse: anything it would drop is a failure). Every pack's every field, every tenant
+mapping, both switches, the replay default and the global default must come back exactly as the
+source states them, and every value must lie within the engine's ``EngineOptions`` bounds. The
+comparison works on :class:`View`, so it does not depend on how a file was read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from dpm_policy.problems import Position, Problem
+from dpm_policy.runtime import PolicyConfigError, PolicyRuntime
+from dpm_policy.runtime.decimals import canonical_decimal
+from dpm_policy.runtime.env_files import read_variables
+from dpm_policy.runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT
+from dpm_policy.runtime.variables import VARIABLES
+
+__all__ = [
+    "Locator",
+    "Normal",
+    "View",
+    "bounds_problems",
+    "compare_views",
+    "normal",
+    "verify_outputs",
+    "view_of_runtime",
+]
+
+# A setting reduced to what the engine can tell apart: its kind and its canonical value.
+# ``True`` and ``1`` compare equal in Python but are different settings to the engine.
+Normal = tuple[str, object]
+
+
+def normal(value: object) -> Normal:
+    """The comparable form of a setting value (source or read back)."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, int):
+        return ("int", value)
+    if isinstance(value, Decimal):
+        return ("decimal", canonical_decimal(value))
+    if isinstance(value, Mapping):
+        groups = tuple(sorted((str(k), canonical_decimal(Decimal(v))) for k, v in value.items()))
+        return ("groups", groups)
+    raise TypeError(f"not a policy setting value: {type(value).__name__}")
+
+
+def shown(value: Normal) -> str:
+    """A setting as an author would write it."""
+    kind, body = value
+    if kind == "bool":
+        return "true" if body else "false"
+    if kind == "decimal":
+        return f"'{body}'"
+    if kind == "groups":
+        assert isinstance(body, tuple)
+        return "{" + ", ".join(f"'{k}': {w}" for k, w in body) + "}"
+    return str(body)
+
+
+@dataclass(frozen=True)
+class View:
+    """What one reading of the configuration holds (or what the source says it must)."""
+
+    enabled: bool
+    default_policy_pack_id: str | None
+    tenant_resolution_enabled: bool
+    replay_default: bool
+    # pack id -> (version, dotted path -> setting)
+    packs: Mapping[str, tuple[str, Mapping[str, Normal]]]
+    tenant_map: Mapping[str, str]
+    dropped: tuple[str, ...] = ()
+
+
+def view_of_runtime(runtime: PolicyRuntime) -> View:
+    """The runtime's snapshot as a :class:`View`."""
+    return View(
+        enabled=runtime.enabled,
+        default_policy_pack_id=runtime.default_policy_pack_id,
+        tenant_resolution_enabled=runtime.tenant_resolution_enabled,
+        replay_default=runtime.replay_default,
+        packs={
+            pack_id: (pack.version, {path: normal(v) for path, v in pack.values.items()})
+            for pack_id, pack in runtime.catalog.items()
+        },
+        tenant_map=dict(runtime.tenant_map),
+        dropped=tuple(str(item) for item in runtime.dropped),
+    )
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Where in the sources each part of an environment's configuration is written."""
+
+    environment_file: str
+    environment_keys: Mapping[str, Position]
+    packs: Mapping[str, tuple[str, Position]]
+    settings: Mapping[tuple[str, str], tuple[str, Position]]
+    tenants: Mapping[str, tuple[str, Position]]
+    start: Position = field(default_factory=Position)
+
+    def of_environment(self, key: str = "") -> tuple[str, Position]:
+        return self.environment_file, self.environment_keys.get(key, self.start)
+
+    def of_pack(self, pack_id: str) -> tuple[str, Position]:
+        return self.packs.get(pack_id) or self.of_environment("packs")
+
+    def of_setting(self, pack_id: str, path: str) -> tuple[str, Position]:
+        return self.settings.get((pack_id, path)) or self.of_pack(pack_id)
+
+    def of_tenant(self, tenant_id: str) -> tuple[str, Position]:
+        return self.tenants.get(tenant_id) or self.of_environment()
+
+
+def _problem(where: tuple[str, Position], message: str) -> Problem:
+    return Problem(where[0], where[1], "verify", message)
+
+
+def compare_views(expected: View, actual: View, locator: Locator, reading: str) -> list[Problem]:
+    """Every difference between the source and one reading of the output, and every drop."""
+    problems: list[Problem] = []
+
+    def differ(where: tuple[str, Position], what: str, want: object, got: object) -> None:
+        problems.append(
+            _problem(
+                where,
+                f"{reading} reads {what} as {got}, but the source says {want}; the compiled "
+                "output is wrong (please report this as a dpm-policy bug)",
+            )
+        )
+
+    for key, want, got in (
+        ("policy_packs_enabled", expected.enabled, actual.enabled),
+        (
+            "tenant_resolution_enabled",
+            expected.tenant_resolution_enabled,
+            actual.tenant_resolution_enabled,
+        ),
+        ("idempotency_replay_enabled", expected.replay_default, actual.replay_default),
+    ):
+        if want is not got:
+            differ(locator.of_environment(key), key, _flag(want), _flag(got))
+    if expected.default_policy_pack_id != actual.default_policy_pack_id:
+        differ(
+            locator.of_environment("default_policy_pack"),
+            "the default pack",
+            _id(expected.default_policy_pack_id),
+            _id(actual.default_policy_pack_id),
+        )
+    for pack_id in sorted(expected.packs.keys() - actual.packs.keys()):
+        problems.append(_problem(locator.of_pack(pack_id), f"{reading} lacks pack '{pack_id}'"))
+    for pack_id in sorted(actual.packs.keys() - expected.packs.keys()):
+        problems.append(
+            _problem(
+                locator.of_environment("packs"), f"{reading} holds unexpected pack '{pack_id}'"
+            )
+        )
+    for pack_id in sorted(expected.packs.keys() & actual.packs.keys()):
+        want_version, want_values = expected.packs[pack_id]
+        got_version, got_values = actual.packs[pack_id]
+        if want_version != got_version:
+            differ(
+                locator.of_pack(pack_id),
+                f"the version of pack '{pack_id}'",
+                repr(want_version),
+                repr(got_version),
+            )
+        for path in sorted(want_values.keys() | got_values.keys()):
+            want_value, got_value = want_values.get(path), got_values.get(path)
+            if want_value != got_value:
+                differ(
+                    locator.of_setting(pack_id, path),
+                    f"{path} of pack '{pack_id}'",
+                    "no override" if want_value is None else shown(want_value),
+                    "no override" if got_value is None else shown(got_value),
+                )
+    for tenant in sorted(expected.tenant_map.keys() | actual.tenant_map.keys()):
+        want_pack, got_pack = expected.tenant_map.get(tenant), actual.tenant_map.get(tenant)
+        if want_pack != got_pack:
+            differ(
+                locator.of_tenant(tenant),
+                f"the pack of tenant '{tenant}'",
+                _id(want_pack),
+                _id(got_pack),
+            )
+    for item in actual.dropped:
+        problems.append(
+            _problem(
+                locator.of_environment(),
+                f"{reading}: the engine would drop or reinterpret {item}",
+            )
+        )
+    return problems
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _id(value: str | None) -> str:
+    return "none" if value is None else f"'{value}'"
+
+
+def bounds_problems(view: View, locator: Locator) -> list[Problem]:
+    """Values outside the engine's ``EngineOptions`` bounds (contract section 3)."""
+    problems: list[Problem] = []
+    low_weight, high_weight = GROUP_MAX_WEIGHT
+    for pack_id, (_, values) in sorted(view.packs.items()):
+        for path, (kind, body) in values.items():
+            spec = FIELDS_BY_PATH.get(path)
+            where = locator.of_setting(pack_id, path)
+            if spec is None:
+                problems.append(_problem(where, f"pack '{pack_id}' holds unknown field {path}"))
+                continue
+            if kind in ("decimal", "int"):
+                number = Decimal(str(body))
+                if (spec.minimum is not None and number < spec.minimum) or (
+                    spec.maximum is not None and number > spec.maximum
+                ):
+                    problems.append(
+                        _problem(
+                            where,
+                            f"{path} of pack '{pack_id}' is {body}, outside the engine's bounds "
+                            f"{spec.minimum}..{spec.maximum if spec.maximum is not None else ''}",
+                        )
+                    )
+            elif kind == "groups":
+                assert isinstance(body, tuple)
+                for key, weight in body:
+                    attribute, _, tag = key.partition(":")
+                    if key.count(":") != 1 or not attribute.strip() or not tag.strip():
+                        problems.append(
+                            _problem(
+                                where,
+                                f"group key '{key}' of pack '{pack_id}' is not "
+                                "'attribute:value'; the engine's solver would fail",
+                            )
+                        )
+                    if not low_weight <= Decimal(weight) <= high_weight:
+                        problems.append(
+                            _problem(
+                                where,
+                                f"group '{key}' of pack '{pack_id}' has max_weight "
+                                f"{weight}, outside {low_weight}..{high_weight}",
+                            )
+                        )
+    return problems
+
+
+Reader = Callable[[bool], PolicyRuntime]
+
+
+def _readers(directory: Path) -> dict[str, Reader]:
+    def from_file(name: str) -> Reader:
+        return lambda strict: PolicyRuntime.from_file(directory / name, strict=strict)
+
+    def from_configmap(strict: bool) -> PolicyRuntime:
+        return PolicyRuntime.from_mapping(
+            _configmap_data(directory / "configmap.yaml"), strict=strict
+        )
+
+    return {
+        "env.json": from_file("env.json"),
+        "dpm-policy.env": from_file("dpm-policy.env"),
+        "configmap.yaml": from_configmap,
+    }
+
+
+def _configmap_data(path: Path) -> dict[str, str]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = document.get("data") if isinstance(document, dict) else None
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise ValueError("configmap.yaml has no data mapping of strings")
+    return data
+
+
+def _raw_variables(directory: Path) -> dict[str, dict[str, str]]:
+    return {
+        "env.json": read_variables(directory / "env.json", strict=True),
+        "dpm-policy.env": read_variables(directory / "dpm-policy.env", strict=True),
+        "configmap.yaml": _configmap_data(directory / "configmap.yaml"),
+    }
+
+
+def verify_outputs(
+    directory: Path,
+    *,
+    expected: View,
+    variables: Mapping[str, str],
+    catalog: Mapping[str, object],
+    locator: Locator,
+    label: str,
+) -> list[Problem]:
+    """Read the files in ``directory`` back; every problem found (empty when all agree).
+
+    ``label`` names the output in messages (the environment; the folder is a temporary one).
+    """
+    problems: list[Problem] = []
+    # The text of every variable, byte for byte, in every container.
+    try:
+        raw = _raw_variables(directory)
+    except (OSError, ValueError) as error:
+        return [_problem(locator.of_environment(), f"cannot read back the output: {error}")]
+    for file_name, found in raw.items():
+        unknown = sorted(set(found) - set(VARIABLES))
+        if unknown or dict(found) != dict(variables):
+            differing = sorted(
+                name
+                for name in set(found) | set(variables)
+                if found.get(name) != variables.get(name)
+            )
+            problems.append(
+                _problem(
+                    locator.of_environment(),
+                    f"{file_name} does not hold the compiled variables exactly "
+                    f"(differs in: {', '.join(differing)})",
+                )
+            )
+    try:
+        pretty = json.loads((directory / "catalog.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        problems.append(_problem(locator.of_environment(), f"catalog.json: {error}"))
+    else:
+        if pretty != catalog:
+            problems.append(
+                _problem(locator.of_environment(), "catalog.json differs from the catalog variable")
+            )
+    for file_name, read in _readers(directory).items():
+        for strict in (True, False):
+            reading = f"{label}/{file_name} ({'strict' if strict else 'engine'} read)"
+            try:
+                view = view_of_runtime(read(strict))
+            except PolicyConfigError as error:
+                problems.extend(
+                    _problem(locator.of_environment(), f"{reading} refuses {item}")
+                    for item in error.problems
+                )
+                continue
+            except (OSError, ValueError) as error:
+                problems.append(_problem(locator.of_environment(), f"{reading} fails: {error}"))
+                continue
+            problems.extend(compare_views(expected, view, locator, reading))
+            if strict:
+                problems.extend(bounds_problems(view, locator))
+    return problems
