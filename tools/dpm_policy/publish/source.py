@@ -40,9 +40,18 @@ def load_desired_rows(env_json: Path, *, env: str) -> tuple[DesiredRow, ...]:
     except OSError as error:
         raise CatalogNotFound(f"cannot read {env_json}: {error.strerror or error}") from error
     except ValueError as error:
-        # The runtime's PolicyConfigError is a ValueError listing every problem.
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise CatalogNotFound(
-            f"{env_json} is not a valid compiled catalog ({first}); "
+            f"{env_json} is not a valid compiled catalog ({_first_problem(error)}); "
             f"run dpm-policy compile --env {env} again"
         ) from error
+
+
+def _first_problem(error: ValueError) -> str:
+    """The runtime's first problem on one line, and how many more there are."""
+    # PolicyConfigError (a ValueError) carries every problem; a plain ValueError only text.
+    problems = getattr(error, "problems", ())
+    if problems:
+        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        return f"{problems[0]}{more}"
+    text = " ".join(str(error).split())
+    return text or type(error).__name__
