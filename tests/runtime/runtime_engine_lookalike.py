@@ -138,11 +138,11 @@ def resolve(
 ) -> tuple[bool, str | None, Source]:
     """Contract section 5, re-read from the environment on every call as the engine does."""
     candidate = tenant_pack
-    if candidate is None:
-        if env_flag(env.get("DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED"), False):
-            mapping = parse_tenant_map(env.get("DPM_TENANT_POLICY_PACK_MAP_JSON"))
-            key = (tenant or "").strip()
-            candidate = mapping.get(key) if key else None
+    map_enabled = env_flag(env.get("DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED"), False)
+    if candidate is None and map_enabled:
+        mapping = parse_tenant_map(env.get("DPM_TENANT_POLICY_PACK_MAP_JSON"))
+        key = (tenant or "").strip()
+        candidate = mapping.get(key) if key else None
     if not env_flag(env.get("DPM_POLICY_PACKS_ENABLED"), False):
         return False, None, "DISABLED"
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import warnings
 from pathlib import Path
 from types import ModuleType
-
-import warnings
 
 import pytest
 from runtime_fixtures import variables
@@ -26,7 +25,8 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "fastapi_a
 
 def _load_example() -> ModuleType:
     spec = importlib.util.spec_from_file_location("runtime_fastapi_example", EXAMPLE)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -74,15 +74,23 @@ def test_catalog(client: TestClient) -> None:
         "dpm_global_v1",
         "dpm_standard_v1",
     ]
-    assert (body["selected_policy_pack_id"], body["selected_policy_pack_present"]) == ("nope", False)
+    assert (body["selected_policy_pack_id"], body["selected_policy_pack_present"]) == (
+        "nope",
+        False,
+    )
 
 
 def test_simulate_applies_the_pack_to_request_options(client: TestClient) -> None:
     response = client.post(
         "/api/v1/rebalance/simulate",
         headers={"X-Tenant-Id": "tenant_001"},
-        json={"options": {"max_turnover_pct": "0.5", "target_method": "SOLVER",
-                          "group_constraints": {"region:EU": {"max_weight": "0.4"}}}},
+        json={
+            "options": {
+                "max_turnover_pct": "0.5",
+                "target_method": "SOLVER",
+                "group_constraints": {"region:EU": {"max_weight": "0.4"}},
+            }
+        },
     )
     assert response.status_code == 200
     body = response.json()

@@ -110,9 +110,7 @@ def test_dotenv_duplicate_and_every_bad_line_reported() -> None:
         ('{"DPM_POLICY_PACKS_ENABLED": "true", "DPM_POLICY_PACKS_ENABLED": "false"}', "duplicate"),
     ],
 )
-def test_env_json_must_be_a_flat_object_of_strings(
-    tmp_path: Path, content: str, code: str
-) -> None:
+def test_env_json_must_be_a_flat_object_of_strings(tmp_path: Path, content: str, code: str) -> None:
     path = tmp_path / "env.json"
     path.write_text(content, encoding="utf-8")
     for strict in (True, False):
@@ -141,9 +139,10 @@ def test_from_environ_reads_only_its_variables(monkeypatch: pytest.MonkeyPatch) 
     for name, value in variables().items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("DPM_UNRELATED", "whatever")
-    assert PolicyRuntime.from_environ().fingerprint == PolicyRuntime.from_mapping(
-        variables()
-    ).fingerprint
+    assert (
+        PolicyRuntime.from_environ().fingerprint
+        == PolicyRuntime.from_mapping(variables()).fingerprint
+    )
     assert PolicyRuntime.from_environ({}).enabled is False
 
 

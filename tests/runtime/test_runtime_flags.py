@@ -14,8 +14,24 @@ FLAGS = {
     "DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED": ("tenant_resolution_enabled", False),
     "DPM_IDEMPOTENCY_REPLAY_ENABLED": ("replay_default", True),
 }
-TEXTS = ["1", "true", "TRUE", " yes ", "On", "0", "false", "no", "off", "y", "t", "enabled", "",
-         " ", "2", "truE\n"]
+TEXTS = [
+    "1",
+    "true",
+    "TRUE",
+    " yes ",
+    "On",
+    "0",
+    "false",
+    "no",
+    "off",
+    "y",
+    "t",
+    "enabled",
+    "",
+    " ",
+    "2",
+    "truE\n",
+]
 
 
 @pytest.mark.parametrize("name", list(FLAGS))
@@ -29,8 +45,16 @@ def test_lenient_flag_is_env_flag(name: str, text: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1", True), ("yes", True), (" ON ", True), ("y", False), ("t", False), ("enabled", False),
-     ("", False), (None, True)],
+    [
+        ("1", True),
+        ("yes", True),
+        (" ON ", True),
+        ("y", False),
+        ("t", False),
+        ("enabled", False),
+        ("", False),
+        (None, True),
+    ],
 )
 def test_env_flag_words(text: str | None, expected: bool) -> None:
     assert env_flag(text, True) is expected

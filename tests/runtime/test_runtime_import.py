@@ -58,9 +58,9 @@ def test_sources_import_only_stdlib_and_runtime_modules() -> None:
                 names = [node.module]
             for name in names:
                 top = name.split(".")[0]
-                assert top in sys.stdlib_module_names or name.startswith(
-                    "dpm_policy.runtime"
-                ), f"{source.name} imports {name}"
+                assert top in sys.stdlib_module_names or name.startswith("dpm_policy.runtime"), (
+                    f"{source.name} imports {name}"
+                )
 
 
 def test_public_names_are_exported() -> None:

@@ -46,13 +46,19 @@ CATALOG_CASES: list[tuple[str, str | None, list[str], dict[str, Any] | None]] = 
     ("blank-id", '{"  ":{"version":"1"}}', [], None),
     ("id-stripped", '{" p ":{"version":"1"}}', ["p"], {"policy_pack_id": "p"}),
     ("inner-id-ignored", '{"p":{"policy_pack_id":"zzz"}}', ["p"], {"policy_pack_id": "p"}),
-    ("collision-last-wins", '{"p":{"version":"1"}," p":{"version":"2"}}', ["p"],
-     {"version": "2"}),
-    ("collision-invalid-last-keeps-first",
-     '{"p":{"version":"1"},"p ":{"tax_policy":{"max_realized_capital_gains":"-1"}}}',
-     ["p"], {"version": "1"}),
-    ("duplicate-key-last-wins", '{"p":{"version":"1"},"p":{"version":"3"}}', ["p"],
-     {"version": "3"}),
+    ("collision-last-wins", '{"p":{"version":"1"}," p":{"version":"2"}}', ["p"], {"version": "2"}),
+    (
+        "collision-invalid-last-keeps-first",
+        '{"p":{"version":"1"},"p ":{"tax_policy":{"max_realized_capital_gains":"-1"}}}',
+        ["p"],
+        {"version": "1"},
+    ),
+    (
+        "duplicate-key-last-wins",
+        '{"p":{"version":"1"},"p":{"version":"3"}}',
+        ["p"],
+        {"version": "3"},
+    ),
     ("version-default", '{"p":{}}', ["p"], {"version": "1"}),
     ("version-int", '{"p":{"version":2}}', ["p"], {"version": "2"}),
     ("version-float", '{"p":{"version":1.0}}', ["p"], {"version": "1.0"}),
@@ -67,71 +73,176 @@ CATALOG_CASES: list[tuple[str, str | None, list[str], dict[str, Any] | None]] = 
     ("truthy-section-string-drops", _pack(tax_policy="x"), [], None),
     ("unknown-section-ignored", _pack(risk_policy={"x": 1}), ["p"], None),
     ("unknown-field-ignored", _pack(tax_policy={"typo": 1}), ["p"], None),
-    ("old-workflow-name-ignored",
-     _pack(workflow_policy={"workflow_requires_client_consent": True}), ["p"],
-     {"workflow_policy": {"enable_workflow_gates": None,
-                          "workflow_requires_mandate_approval": None,
-                          "mandate_approval_already_obtained": None}}),
-    ("decimal-string-exact", _pack(turnover_policy={"max_turnover_pct": "0.10"}), ["p"],
-     {"turnover_policy": {"max_turnover_pct": "0.10"}}),
-    ("decimal-json-number-via-float", '{"p":{"turnover_policy":{"max_turnover_pct":0.30000000000000004}}}',
-     ["p"], {"turnover_policy": {"max_turnover_pct": "0.30000000000000004"}}),
-    ("decimal-sum-float", json.dumps({"p": {"turnover_policy": {"max_turnover_pct": 0.1 + 0.2}}}),
-     ["p"], {"turnover_policy": {"max_turnover_pct": "0.30000000000000004"}}),
-    ("decimal-json-int", '{"p":{"tax_policy":{"max_realized_capital_gains":100}}}', ["p"],
-     {"tax_policy": {"enable_tax_awareness": None, "max_realized_capital_gains": "100"}}),
+    (
+        "old-workflow-name-ignored",
+        _pack(workflow_policy={"workflow_requires_client_consent": True}),
+        ["p"],
+        {
+            "workflow_policy": {
+                "enable_workflow_gates": None,
+                "workflow_requires_mandate_approval": None,
+                "mandate_approval_already_obtained": None,
+            }
+        },
+    ),
+    (
+        "decimal-string-exact",
+        _pack(turnover_policy={"max_turnover_pct": "0.10"}),
+        ["p"],
+        {"turnover_policy": {"max_turnover_pct": "0.10"}},
+    ),
+    (
+        "decimal-json-number-via-float",
+        '{"p":{"turnover_policy":{"max_turnover_pct":0.30000000000000004}}}',
+        ["p"],
+        {"turnover_policy": {"max_turnover_pct": "0.30000000000000004"}},
+    ),
+    (
+        "decimal-sum-float",
+        json.dumps({"p": {"turnover_policy": {"max_turnover_pct": 0.1 + 0.2}}}),
+        ["p"],
+        {"turnover_policy": {"max_turnover_pct": "0.30000000000000004"}},
+    ),
+    (
+        "decimal-json-int",
+        '{"p":{"tax_policy":{"max_realized_capital_gains":100}}}',
+        ["p"],
+        {"tax_policy": {"enable_tax_awareness": None, "max_realized_capital_gains": "100"}},
+    ),
     ("decimal-nan-literal-drops", '{"p":{"turnover_policy":{"max_turnover_pct":NaN}}}', [], None),
-    ("decimal-infinity-literal-drops",
-     '{"p":{"turnover_policy":{"max_turnover_pct":Infinity}}}', [], None),
-    ("decimal-1e400-number-drops", '{"p":{"turnover_policy":{"max_turnover_pct":1e400}}}', [],
-     None),
-    ("decimal-1e400-string-passes", _pack(turnover_policy={"max_turnover_pct": "1e400"}), ["p"],
-     {"turnover_policy": {"max_turnover_pct": "1E+400"}}),
+    (
+        "decimal-infinity-literal-drops",
+        '{"p":{"turnover_policy":{"max_turnover_pct":Infinity}}}',
+        [],
+        None,
+    ),
+    (
+        "decimal-1e400-number-drops",
+        '{"p":{"turnover_policy":{"max_turnover_pct":1e400}}}',
+        [],
+        None,
+    ),
+    (
+        "decimal-1e400-string-passes",
+        _pack(turnover_policy={"max_turnover_pct": "1e400"}),
+        ["p"],
+        {"turnover_policy": {"max_turnover_pct": "1E+400"}},
+    ),
     ("decimal-nan-string-drops", _pack(turnover_policy={"max_turnover_pct": "NaN"}), [], None),
     ("decimal-bool-drops", _pack(turnover_policy={"max_turnover_pct": True}), [], None),
-    ("turnover-15-kept-pack-model-has-no-bound",
-     _pack(turnover_policy={"max_turnover_pct": "15"}), ["p"], None),
-    ("capital-gains-negative-drops",
-     _pack(tax_policy={"max_realized_capital_gains": "-1"}), [], None),
-    ("single-position-over-one-drops",
-     _pack(constraint_policy={"single_position_max_weight": "1.5"}), [], None),
-    ("bool-strings", _pack(workflow_policy={"enable_workflow_gates": "off",
-                                            "workflow_requires_mandate_approval": "YES",
-                                            "mandate_approval_already_obtained": "t"}), ["p"],
-     {"workflow_policy": {"enable_workflow_gates": False,
-                          "workflow_requires_mandate_approval": True,
-                          "mandate_approval_already_obtained": True}}),
-    ("bool-0-1", _pack(tax_policy={"enable_tax_awareness": 1}), ["p"],
-     {"tax_policy": {"enable_tax_awareness": True, "max_realized_capital_gains": None}}),
+    (
+        "turnover-15-kept-pack-model-has-no-bound",
+        _pack(turnover_policy={"max_turnover_pct": "15"}),
+        ["p"],
+        None,
+    ),
+    (
+        "capital-gains-negative-drops",
+        _pack(tax_policy={"max_realized_capital_gains": "-1"}),
+        [],
+        None,
+    ),
+    (
+        "single-position-over-one-drops",
+        _pack(constraint_policy={"single_position_max_weight": "1.5"}),
+        [],
+        None,
+    ),
+    (
+        "bool-strings",
+        _pack(
+            workflow_policy={
+                "enable_workflow_gates": "off",
+                "workflow_requires_mandate_approval": "YES",
+                "mandate_approval_already_obtained": "t",
+            }
+        ),
+        ["p"],
+        {
+            "workflow_policy": {
+                "enable_workflow_gates": False,
+                "workflow_requires_mandate_approval": True,
+                "mandate_approval_already_obtained": True,
+            }
+        },
+    ),
+    (
+        "bool-0-1",
+        _pack(tax_policy={"enable_tax_awareness": 1}),
+        ["p"],
+        {"tax_policy": {"enable_tax_awareness": True, "max_realized_capital_gains": None}},
+    ),
     ("bool-2-drops", _pack(tax_policy={"enable_tax_awareness": 2}), [], None),
     ("bool-enabled-drops", _pack(tax_policy={"enable_tax_awareness": "enabled"}), [], None),
-    ("int-string", _pack(settlement_policy={"settlement_horizon_days": "3"}), ["p"],
-     {"settlement_policy": {"enable_settlement_awareness": None, "settlement_horizon_days": 3}}),
-    ("int-float", '{"p":{"settlement_policy":{"settlement_horizon_days":3.0}}}', ["p"],
-     {"settlement_policy": {"enable_settlement_awareness": None, "settlement_horizon_days": 3}}),
-    ("int-true", _pack(settlement_policy={"settlement_horizon_days": True}), ["p"],
-     {"settlement_policy": {"enable_settlement_awareness": None, "settlement_horizon_days": 1}}),
+    (
+        "int-string",
+        _pack(settlement_policy={"settlement_horizon_days": "3"}),
+        ["p"],
+        {"settlement_policy": {"enable_settlement_awareness": None, "settlement_horizon_days": 3}},
+    ),
+    (
+        "int-float",
+        '{"p":{"settlement_policy":{"settlement_horizon_days":3.0}}}',
+        ["p"],
+        {"settlement_policy": {"enable_settlement_awareness": None, "settlement_horizon_days": 3}},
+    ),
+    (
+        "int-true",
+        _pack(settlement_policy={"settlement_horizon_days": True}),
+        ["p"],
+        {"settlement_policy": {"enable_settlement_awareness": None, "settlement_horizon_days": 1}},
+    ),
     ("int-3.5-drops", '{"p":{"settlement_policy":{"settlement_horizon_days":3.5}}}', [], None),
     ("int-11-drops", _pack(settlement_policy={"settlement_horizon_days": 11}), [], None),
-    ("null-field-no-override", _pack(turnover_policy={"max_turnover_pct": None}), ["p"],
-     {"turnover_policy": {"max_turnover_pct": None}}),
+    (
+        "null-field-no-override",
+        _pack(turnover_policy={"max_turnover_pct": None}),
+        ["p"],
+        {"turnover_policy": {"max_turnover_pct": None}},
+    ),
     ("group-null-drops", _pack(constraint_policy={"group_constraints": None}), [], None),
     ("group-list-drops", _pack(constraint_policy={"group_constraints": []}), [], None),
-    ("group-key-without-colon-kept",
-     _pack(constraint_policy={"group_constraints": {"sector": {"max_weight": "0.2"}}}), ["p"],
-     None),
-    ("group-weight-missing-drops",
-     _pack(constraint_policy={"group_constraints": {"a:b": {}}}), [], None),
-    ("group-weight-null-drops",
-     _pack(constraint_policy={"group_constraints": {"a:b": {"max_weight": None}}}), [], None),
-    ("group-weight-over-one-drops",
-     _pack(constraint_policy={"group_constraints": {"a:b": {"max_weight": "1.01"}}}), [], None),
-    ("group-value-not-object-drops",
-     _pack(constraint_policy={"group_constraints": {"a:b": "0.2"}}), [], None),
-    ("group-extra-key-ignored",
-     _pack(constraint_policy={"group_constraints": {"a:b": {"max_weight": 0.2, "x": 1}}}), ["p"],
-     {"constraint_policy": {"single_position_max_weight": None,
-                            "group_constraints": {"a:b": {"max_weight": "0.2"}}}}),
+    (
+        "group-key-without-colon-kept",
+        _pack(constraint_policy={"group_constraints": {"sector": {"max_weight": "0.2"}}}),
+        ["p"],
+        None,
+    ),
+    (
+        "group-weight-missing-drops",
+        _pack(constraint_policy={"group_constraints": {"a:b": {}}}),
+        [],
+        None,
+    ),
+    (
+        "group-weight-null-drops",
+        _pack(constraint_policy={"group_constraints": {"a:b": {"max_weight": None}}}),
+        [],
+        None,
+    ),
+    (
+        "group-weight-over-one-drops",
+        _pack(constraint_policy={"group_constraints": {"a:b": {"max_weight": "1.01"}}}),
+        [],
+        None,
+    ),
+    (
+        "group-value-not-object-drops",
+        _pack(constraint_policy={"group_constraints": {"a:b": "0.2"}}),
+        [],
+        None,
+    ),
+    (
+        "group-extra-key-ignored",
+        _pack(constraint_policy={"group_constraints": {"a:b": {"max_weight": 0.2, "x": 1}}}),
+        ["p"],
+        {
+            "constraint_policy": {
+                "single_position_max_weight": None,
+                "group_constraints": {"a:b": {"max_weight": "0.2"}},
+            }
+        },
+    ),
     ("deep-nesting", "[" * 100_000 + "]" * 100_000, [], None),
 ]
 
@@ -222,8 +333,25 @@ _scalar = st.one_of(
     st.booleans(),
     st.integers(min_value=-3, max_value=12),
     st.sampled_from([0.1, 0.25, 1.0, 3.0, 1e400, float("nan"), 0.1 + 0.2]),
-    st.sampled_from(["0.1", "0.10", "1", "-1", "1e400", "NaN", "yes", "off", "3", " 3 ", "3.0",
-                     "", "x", "1.5", "0"]),
+    st.sampled_from(
+        [
+            "0.1",
+            "0.10",
+            "1",
+            "-1",
+            "1e400",
+            "NaN",
+            "yes",
+            "off",
+            "3",
+            " 3 ",
+            "3.0",
+            "",
+            "x",
+            "1.5",
+            "0",
+        ]
+    ),
 )
 _group = st.dictionaries(
     st.sampled_from(["sector:TECH", "region", "a:b:c", ":x"]),
@@ -233,7 +361,7 @@ _group = st.dictionaries(
 
 
 def _section(section: str) -> st.SearchStrategy[object]:
-    names = [name for name in _FIELD_NAMES[section]] + ["typo"]
+    names = [*_FIELD_NAMES[section], "typo"]
     body = st.dictionaries(st.sampled_from(names), _scalar, max_size=3)
     if section == "constraint_policy":
         body = st.builds(
@@ -245,9 +373,7 @@ def _section(section: str) -> st.SearchStrategy[object]:
     return st.one_of(body, st.sampled_from([None, [], 0, "", [1], "x"]))
 
 
-_FIELD_NAMES = {
-    name: list(model.model_fields) for name, model in engine.SECTION_MODELS.items()
-}
+_FIELD_NAMES = {name: list(model.model_fields) for name, model in engine.SECTION_MODELS.items()}
 _entry = st.fixed_dictionaries(
     {},
     optional={
@@ -255,8 +381,9 @@ _entry = st.fixed_dictionaries(
         **{section: _section(section) for section in _FIELD_NAMES},
     },
 )
-_catalog = st.dictionaries(st.sampled_from(["a", " a", "b", " ", "c "]), st.one_of(_entry, _scalar),
-                           max_size=4)
+_catalog = st.dictionaries(
+    st.sampled_from(["a", " a", "b", " ", "c "]), st.one_of(_entry, _scalar), max_size=4
+)
 
 
 @settings(max_examples=300, deadline=None)

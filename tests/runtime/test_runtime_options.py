@@ -73,7 +73,9 @@ def test_apply_equals_the_engine(
     options = EngineOptions.model_validate(request_options)
     resolution = runtime.resolve(policy_pack_id=pack_id)
     engine_catalog = engine.parse_catalog(variables()["DPM_POLICY_PACK_CATALOG_JSON"])
-    expected = engine.engine_apply(options, engine_catalog.get(resolution.selected_policy_pack_id or ""))
+    expected = engine.engine_apply(
+        options, engine_catalog.get(resolution.selected_policy_pack_id or "")
+    )
     applied = runtime.apply_to_options(options, resolution)
     assert applied == expected
     assert type(applied) is EngineOptions
@@ -121,8 +123,11 @@ def test_values_the_engine_lets_through_raise_here(pack: dict[str, object]) -> N
     bad value reaches the solver; our re-validation raises instead."""
     text = catalog_json({"p": pack})
     runtime = PolicyRuntime.from_mapping(
-        variables(DPM_POLICY_PACK_CATALOG_JSON=text, DPM_DEFAULT_POLICY_PACK_ID=None,
-                  DPM_TENANT_POLICY_PACK_MAP_JSON="{}"),
+        variables(
+            DPM_POLICY_PACK_CATALOG_JSON=text,
+            DPM_DEFAULT_POLICY_PACK_ID=None,
+            DPM_TENANT_POLICY_PACK_MAP_JSON="{}",
+        ),
         strict=False,
     )
     resolution = runtime.resolve(policy_pack_id="p")

@@ -71,7 +71,10 @@ def test_hashable_and_equal_regardless_of_construction_order() -> None:
     assert one == two
     assert hash(one) == hash(two)
     assert len({one, two}) == 1
-    assert list(one.values) == ["turnover_policy.max_turnover_pct", "tax_policy.enable_tax_awareness"]
+    assert list(one.values) == [
+        "turnover_policy.max_turnover_pct",
+        "tax_policy.enable_tax_awareness",
+    ]
 
 
 def test_immutable(standard: PolicyPack) -> None:

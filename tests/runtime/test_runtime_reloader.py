@@ -74,7 +74,9 @@ def test_invalid_change_keeps_last_good(tmp_path: Path) -> None:
     assert reloader.check() is False
     assert reloader.active is good
     assert isinstance(reloader.last_error, PolicyConfigError)
-    assert reloader.status.reason == f"kept {good.fingerprint[:12]}: new content invalid (1 problem)"
+    assert (
+        reloader.status.reason == f"kept {good.fingerprint[:12]}: new content invalid (1 problem)"
+    )
     assert "dpm_nowhere" in (reloader.status.last_error or "")
     # Fixed again: taken, error cleared.
     _write(path, DPM_IDEMPOTENCY_REPLAY_ENABLED="false")

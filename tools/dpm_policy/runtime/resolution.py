@@ -19,8 +19,7 @@ reasons show it through :func:`safe_repr` only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from dpm_policy.runtime.loading import LoadedConfig
 from dpm_policy.runtime.pack import PolicyPack
@@ -37,16 +36,18 @@ __all__ = [
 Source = Literal["DISABLED", "REQUEST", "TENANT_DEFAULT", "GLOBAL_DEFAULT", "NONE"]
 
 
-@dataclass(frozen=True, slots=True)
-class PassedOver:
+# NamedTuples, not frozen dataclasses: one is built per request, and a NamedTuple is built
+# about three times faster (a frozen dataclass's __init__ goes through object.__setattr__).
+
+
+class PassedOver(NamedTuple):
     """A higher-precedence source that yielded no id, and why."""
 
     source: Source
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     """The outcome for one request.
 
     ``selected_policy_pack_id`` is what the engine reports (even when unknown); ``present``
@@ -61,6 +62,11 @@ class Resolution:
     passed_over: tuple[PassedOver, ...] = ()
 
 
+_ABSENT = {
+    name: f"{name} header absent"
+    for name in ("X-Policy-Pack-Id", "X-Tenant-Policy-Pack-Id", "X-Tenant-Id")
+}
+
 # A candidate yields (pack id, "") or (None, why not).
 _Candidate = Callable[[LoadedConfig, str | None, str | None, str | None], tuple[str | None, str]]
 
@@ -68,7 +74,7 @@ _Candidate = Callable[[LoadedConfig, str | None, str | None, str | None], tuple[
 def _header(name: str, raw: str | None) -> tuple[str | None, str]:
     """A stripped header value, or None and the reason (absent, blank, invalid)."""
     if raw is None:
-        return None, f"{name} header absent"
+        return None, _ABSENT[name]
     defect = header_defect(raw)
     if defect is not None:
         return None, f"{name} header {safe_repr(raw, 32)} ignored: {defect}"
@@ -143,11 +149,11 @@ def resolve_request(
     """Fold the sources once; constant cost (a few strips and dict lookups)."""
     if not config.enabled:
         return _DISABLED
-    passed: list[PassedOver] = []
+    passed: tuple[PassedOver, ...] = ()
     for source, candidate in _SOURCES:
         pack_id, reason = candidate(config, policy_pack_id, tenant_policy_pack_id, tenant_id)
         if pack_id is not None:
             pack = config.catalog.get(pack_id)
-            return Resolution(True, pack_id, source, pack is not None, pack, tuple(passed))
-        passed.append(PassedOver(source, reason))
-    return Resolution(True, None, "NONE", False, None, tuple(passed))
+            return Resolution(True, pack_id, source, pack is not None, pack, passed)
+        passed += (PassedOver(source, reason),)
+    return Resolution(True, None, "NONE", False, None, passed)

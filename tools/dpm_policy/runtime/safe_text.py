@@ -23,7 +23,10 @@ def header_defect(raw: str) -> str | None:
     """
     if len(raw) > MAX_HEADER_LENGTH:
         return f"longer than {MAX_HEADER_LENGTH} characters ({len(raw)})"
-    if _CONTROL.search(raw.strip()) is not None:
+    stripped = raw.strip()
+    # isprintable() is a fast C check that is False for every control character; only
+    # text that fails it (rare: controls, but also e.g. U+00A0) needs the exact search.
+    if not stripped.isprintable() and _CONTROL.search(stripped) is not None:
         return "contains control characters"
     return None
 
