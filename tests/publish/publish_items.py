@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, Field, create_model
 
 from dpm_policy.runtime.fields import SECTIONS, fields_of
 
@@ -51,3 +56,38 @@ STANDARD = expanded_item(
 CONSERVATIVE = expanded_item(
     "dpm_conservative_v1", "1", {"turnover_policy.max_turnover_pct": "0.05"}
 )
+
+
+class _Group(BaseModel):
+    max_weight: Decimal
+
+
+def _engine_model() -> type[BaseModel]:
+    """A pydantic pack model with the engine's shape, built from our field table.
+
+    Its ``model_dump(mode="json")`` is what the engine's repository encodes; the only thing
+    that matters for the bytes is the shape (names, optional scalars, the group map).
+    """
+    sections: dict[str, Any] = {}
+    for section in SECTIONS:
+        fields: dict[str, Any] = {}
+        for spec in fields_of(section):
+            if spec.kind == "group_constraints":
+                fields[spec.name] = (dict[str, _Group], Field(default_factory=dict))
+            else:
+                kind = {"decimal": Decimal, "bool": bool, "int": int}[spec.kind]
+                fields[spec.name] = (kind | None, None)
+        model = create_model(f"Engine_{section}", **fields)
+        sections[section] = (model, Field(default_factory=model))
+    return create_model(
+        "EngineDefinition", policy_pack_id=(str, ...), version=(str, ...), **sections
+    )
+
+
+ENGINE = _engine_model()
+
+
+def engine_bytes(payload: dict[str, object]) -> str:
+    """What the engine's repository stores for this pack: its model's JSON dump, encoded."""
+    dumped = ENGINE.model_validate(payload).model_dump(mode="json")
+    return json.dumps(dumped, separators=(",", ":"), sort_keys=True)

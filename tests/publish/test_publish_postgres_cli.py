@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from publish_items import engine_bytes
 from publish_pg import Database, OutputGuard, execute, rows, table_exists
 
 from dpm_policy.cli import main
@@ -237,3 +238,49 @@ def test_the_installed_entry_point_masks_the_password_too(root: Path, database: 
         for secret in ("Pw-7hq@Xz%r!secret", "7hq@Xz", "7hq%40Xz"):
             assert secret not in process.stdout + process.stderr
     assert "does not exist" in outputs[1].stderr
+
+
+def test_the_repositorys_compiled_environment_publishes_in_the_engines_bytes(
+    cli: Cli, tmp_path: Path, database: Database
+) -> None:
+    """The real compiler's output, published: each row holds what the engine would write."""
+    dist = tmp_path / "dist"
+    compiled = cli("compile", "--root", str(REPO), "--env", "prod", "--out", str(dist))
+    assert compiled.code == 0, compiled.err
+    result = cli(
+        "publish",
+        "--env",
+        "prod",
+        "--root",
+        str(REPO),
+        "--dist",
+        str(dist),
+        "--dsn",
+        database.dsn,
+        "--apply",
+    )
+    assert result.code == 0, result.err
+    stored = rows(database)
+    assert stored
+    for pack_id, row in stored.items():
+        # The engine's read: the columns override the JSON, then its model validates it.
+        payload = json.loads(row.definition_json)
+        assert payload["policy_pack_id"] == pack_id
+        assert payload["version"] == row.version
+        assert row.definition_json == engine_bytes(payload)
+    assert publish_dist(cli, dist, database, "--check").code == 0
+
+
+def publish_dist(cli: Cli, dist: Path, database: Database, *extra: str) -> Result:
+    return cli(
+        "publish",
+        "--env",
+        "prod",
+        "--root",
+        str(REPO),
+        "--dist",
+        str(dist),
+        "--dsn",
+        database.dsn,
+        *extra,
+    )

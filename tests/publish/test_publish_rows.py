@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
-from typing import Any
 
 import pytest
-from publish_items import CONSERVATIVE, STANDARD, expanded_item
-from pydantic import BaseModel, Field, create_model
+from publish_items import CONSERVATIVE, STANDARD, engine_bytes, expanded_item
 
 from dpm_policy.publish import desired_row, desired_rows, encode_definition
-from dpm_policy.runtime.fields import SECTIONS, fields_of
 
 # ENGINE_CONTRACT.md section 6: the engine's expanded item for dpm_standard_v1.
 CONTRACT_ITEM = (
@@ -25,40 +21,6 @@ CONTRACT_ITEM = (
     '"mandate_approval_already_obtained":true},'
     '"idempotency_policy":{"replay_enabled":false}}'
 )
-
-
-class _Group(BaseModel):
-    max_weight: Decimal
-
-
-def _engine_model() -> type[BaseModel]:
-    """A pydantic pack model with the engine's shape, built from our field table.
-
-    Its ``model_dump(mode="json")`` is what the engine's repository encodes; the only thing
-    that matters for the bytes is the shape (names, optional scalars, the group map).
-    """
-    sections: dict[str, Any] = {}
-    for section in SECTIONS:
-        fields: dict[str, Any] = {}
-        for spec in fields_of(section):
-            if spec.kind == "group_constraints":
-                fields[spec.name] = (dict[str, _Group], Field(default_factory=dict))
-            else:
-                kind = {"decimal": Decimal, "bool": bool, "int": int}[spec.kind]
-                fields[spec.name] = (kind | None, None)
-        model = create_model(f"Engine_{section}", **fields)
-        sections[section] = (model, Field(default_factory=model))
-    return create_model(
-        "EngineDefinition", policy_pack_id=(str, ...), version=(str, ...), **sections
-    )
-
-
-ENGINE = _engine_model()
-
-
-def _engine_bytes(payload: dict[str, object]) -> str:
-    dumped = ENGINE.model_validate(payload).model_dump(mode="json")
-    return json.dumps(dumped, separators=(",", ":"), sort_keys=True)
 
 
 @pytest.mark.parametrize(
@@ -81,12 +43,12 @@ def _engine_bytes(payload: dict[str, object]) -> str:
     ids=lambda item: str(item["policy_pack_id"]),
 )
 def test_definition_json_is_the_engines_bytes(item: dict[str, object]) -> None:
-    assert encode_definition(item) == _engine_bytes(item)
+    assert encode_definition(item) == engine_bytes(item)
 
 
 def test_the_contract_example_encodes_as_the_engine_does() -> None:
     item = json.loads(CONTRACT_ITEM)
-    assert encode_definition(item) == _engine_bytes(item)
+    assert encode_definition(item) == engine_bytes(item)
     assert encode_definition(item).startswith('{"constraint_policy":{"group_constraints":')
 
 
