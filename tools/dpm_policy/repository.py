@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -20,6 +20,7 @@ from dpm_policy.load.yaml_source import YamlDocument, YamlLoadError
 from dpm_policy.model import EnvironmentFile, PolicyPackFile, TenantFile
 from dpm_policy.model.messages import problems_from_validation
 from dpm_policy.model.pack import PackHeader
+from dpm_policy.model.types import shown
 from dpm_policy.problems import Position, Problem
 
 __all__ = ["KINDS", "Entry", "Kind", "Repository", "load_repository"]
@@ -70,6 +71,13 @@ class Repository:
     packs: list[Entry[PackHeader]] = field(default_factory=list)
     tenants: list[Entry[TenantFile]] = field(default_factory=list)
     environments: list[Entry[EnvironmentFile]] = field(default_factory=list)
+    # Kind name -> ids (and file stems) of files that failed to load or validate. They are
+    # reported already; the cross-file rules do not report references to them as dangling.
+    invalid_ids: dict[str, set[str]] = field(default_factory=dict)
+
+    def is_invalid(self, kind: str, identifier: str) -> bool:
+        """Whether ``identifier`` names a file of ``kind`` that is present but invalid."""
+        return identifier in self.invalid_ids.get(kind, ())
 
     def pack_index(self) -> dict[str, Entry[PackHeader]]:
         """Packs by id; the first file wins where ids repeat (reported by a check)."""
@@ -123,27 +131,38 @@ def _walk(root: Path, folder: str, problems: list[Problem]) -> Iterator[Path]:
     yield from sorted(found)
 
 
-def _load_kind(root: Path, kind: Kind, problems: list[Problem]) -> Iterator[Entry[BaseModel]]:
+def _load_kind(
+    root: Path, kind: Kind, problems: list[Problem], invalid: set[str]
+) -> Iterator[Entry[Any]]:
+    """The valid documents of one kind; the others' problems go to ``problems``."""
     for path in _walk(root, kind.folder, problems):
         try:
             document = load_document(root, path)
         except YamlLoadError as error:
             problems.extend(error.problems)
+            invalid.add(path.stem)
             continue
-        if not isinstance(document.data, dict):
+        data = document.data
+        if not isinstance(data, dict):
             problems.append(
                 Problem(
                     document.file,
-                    Position(1, 1),
+                    document.position(()),
                     "type",
-                    f"the file must hold a mapping of keys (got {type(document.data).__name__})",
+                    f"the file holds {shown(data)}, but a policy file is a mapping of keys; "
+                    "write one 'key: value' per line",
                 )
             )
+            invalid.add(path.stem)
             continue
         try:
-            model = kind.model.model_validate(document.data)
+            model = kind.model.model_validate(data)
         except ValidationError as error:
             problems.extend(problems_from_validation(kind.model, document, error))
+            invalid.add(path.stem)
+            identifier = data.get(kind.id_field)
+            if isinstance(identifier, str):
+                invalid.add(identifier)
             continue
         yield Entry(model, document)
 
@@ -159,9 +178,10 @@ def load_repository(root: Path) -> tuple[Repository, list[Problem]]:
         )
     problems: list[Problem] = []
     repository = Repository(root)
-    repository.packs = list(_load_kind(root, KINDS["pack"], problems))  # type: ignore[arg-type]
-    repository.tenants = list(_load_kind(root, KINDS["tenant"], problems))  # type: ignore[arg-type]
+    invalid = repository.invalid_ids = {name: set() for name in KINDS}
+    repository.packs = list(_load_kind(root, KINDS["pack"], problems, invalid["pack"]))
+    repository.tenants = list(_load_kind(root, KINDS["tenant"], problems, invalid["tenant"]))
     repository.environments = list(
-        _load_kind(root, KINDS["environment"], problems)  # type: ignore[arg-type]
+        _load_kind(root, KINDS["environment"], problems, invalid["environment"])
     )
     return repository, problems

@@ -23,13 +23,15 @@ def check(repository: Repository) -> Iterator[Problem]:
         position = env.document.position(("promotes_from",))
         source = environments.get(source_name)
         if source is None:
-            yield Problem(
-                env.file,
-                position,
-                "dangling-reference",
-                f"promotes_from names '{source_name}', but there is no "
-                f"environments/{source_name}.yaml",
-            )
+            # A present but invalid source file is reported on its own.
+            if not repository.is_invalid("environment", source_name):
+                yield Problem(
+                    env.file,
+                    position,
+                    "dangling-reference",
+                    f"promotes_from names '{source_name}', but there is no "
+                    f"environments/{source_name}.yaml; add it or correct the name",
+                )
             continue
         seen = [env.model.environment]
         walker: Entry[EnvironmentFile] | None = source
@@ -40,7 +42,9 @@ def check(repository: Repository) -> Iterator[Problem]:
                     env.file,
                     position,
                     "promotion-cycle",
-                    "promotes_from forms a cycle (" + " -> ".join([*seen, name]) + ")",
+                    "promotes_from forms a cycle ("
+                    + " -> ".join([*seen, name])
+                    + "); the first environment of the chain (such as dev) has no promotes_from",
                 )
                 break
             seen.append(name)

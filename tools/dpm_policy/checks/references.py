@@ -12,12 +12,18 @@ __all__ = ["check"]
 
 def check(repository: Repository) -> Iterator[Problem]:
     """An environment ships only packs that exist, each once, and its default pack is one it
-    ships. A tenant's default pack ships to every environment (or the tenant overrides it
-    there), and its overrides name existing environments. The engine never checks these: an
-    unknown pack id is a silent no-op at request time (ENGINE_CONTRACT.md sections 4 and 5)."""
+    ships. A tenant's default packs exist, its default pack ships to every environment (or the
+    tenant overrides it there), and its overrides name existing environments. The engine never
+    checks these: an unknown pack id is a silent no-op at request time (ENGINE_CONTRACT.md
+    sections 4 and 5). A reference to a file that is present but invalid is not reported again:
+    that file's own problems are."""
     packs = repository.pack_index()
     environments = repository.environment_index()
     shipped_to = {name: frozenset(env.model.packs) for name, env in environments.items()}
+
+    def missing(pack_id: str) -> bool:
+        return pack_id not in packs and not repository.is_invalid("pack", pack_id)
+
     for env in repository.environments:
         shipped: set[str] = set()
         for index, pack_id in enumerate(env.model.packs):
@@ -27,7 +33,7 @@ def check(repository: Repository) -> Iterator[Problem]:
                     env.file, position, "duplicate-id", f"packs lists '{pack_id}' twice; keep one"
                 )
             shipped.add(pack_id)
-            if pack_id not in packs:
+            if missing(pack_id):
                 yield Problem(
                     env.file,
                     position,
@@ -37,18 +43,23 @@ def check(repository: Repository) -> Iterator[Problem]:
                 )
         default = env.model.default_policy_pack
         if default is not None and default not in shipped:
+            exists = " (no pack has that id)" if missing(default) else ""
             yield Problem(
                 env.file,
                 env.document.position(("default_policy_pack",)),
                 "dangling-reference",
-                f"default_policy_pack '{default}' does not ship to {env.model.environment}; "
-                "add it to packs",
+                f"default_policy_pack '{default}'{exists} does not ship to "
+                f"{env.model.environment}; add it to packs or correct the id",
             )
     for tenant in repository.tenants:
         model = tenant.model
         overrides = model.environments or {}
-        for name in overrides:
-            if name not in environments:
+        # Each pack the tenant names: it must exist, whatever the environments.
+        named: list[tuple[tuple[str, ...], str]] = [
+            (("default_policy_pack",), model.default_policy_pack)
+        ]
+        for name, override in overrides.items():
+            if name not in environments and not repository.is_invalid("environment", name):
                 yield Problem(
                     tenant.file,
                     tenant.document.position(("environments", name), key=True),
@@ -56,21 +67,35 @@ def check(repository: Repository) -> Iterator[Problem]:
                     f"environments names '{name}', but there is no environments/{name}.yaml; "
                     f"known: {', '.join(sorted(environments)) or 'none'}",
                 )
-        for name in environments:
-            override = overrides.get(name)
-            pack_id = override.default_policy_pack if override else model.default_policy_pack
-            path: tuple[str, ...] = (
-                ("environments", name, "default_policy_pack")
-                if override
-                else ("default_policy_pack",)
+            named.append(
+                (("environments", name, "default_policy_pack"), override.default_policy_pack)
             )
-            if pack_id not in shipped_to[name]:
-                exists = "" if pack_id in packs else " (no pack has that id)"
+        unknown: set[str] = set()
+        for path, pack_id in named:
+            if missing(pack_id):
+                unknown.add(pack_id)
                 yield Problem(
                     tenant.file,
                     tenant.document.position(path),
                     "dangling-reference",
-                    f"tenant '{model.tenant_id}' defaults to '{pack_id}'{exists}, which does "
-                    f"not ship to {name}; ship it there or set environments.{name}."
-                    "default_policy_pack",
+                    f"{'.'.join(path)} is '{pack_id}', but no pack has that id; add "
+                    f"packs/{pack_id}.yaml or correct the id",
                 )
+        # Each environment: the pack the tenant gets there must ship there.
+        for name in environments:
+            chosen = overrides.get(name)
+            pack_id = chosen.default_policy_pack if chosen else model.default_policy_pack
+            if pack_id in unknown or pack_id in shipped_to[name]:
+                continue
+            path = (
+                ("environments", name, "default_policy_pack")
+                if chosen
+                else ("default_policy_pack",)
+            )
+            yield Problem(
+                tenant.file,
+                tenant.document.position(path),
+                "dangling-reference",
+                f"tenant '{model.tenant_id}' defaults to '{pack_id}', which does not ship to "
+                f"{name}; ship it there or set environments.{name}.default_policy_pack",
+            )

@@ -15,7 +15,9 @@ __all__ = ["MAX_FILE_BYTES", "load_document", "relative_name"]
 # A policy file is a few hundred bytes; anything this large is a mistake or hostile.
 MAX_FILE_BYTES = 256 * 1024
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters YAML 1.2 does not allow in a stream (its c-printable set, complemented): C0 and C1
+# controls other than tab, line feed, carriage return and NEL, surrogates, U+FFFE and U+FFFF.
+_NOT_PRINTABLE = re.compile(r"[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def relative_name(root: Path, path: Path) -> str:
@@ -54,7 +56,8 @@ def _read_bytes(root: Path, path: Path, name: str) -> bytes:
         raise _fail(
             name,
             "file-size",
-            f"the file is {info.st_size} bytes; policy files are limited to {MAX_FILE_BYTES} bytes",
+            f"the file is {info.st_size} bytes, more than the {MAX_FILE_BYTES} bytes a policy "
+            "file may hold; keep one pack, tenant or environment per file",
         )
     try:
         with open(path, "rb") as handle:
@@ -78,8 +81,8 @@ def _decode(raw: bytes, name: str) -> str:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    # libyaml refuses these too, but with a less helpful message.
-    found = _CONTROL.search(text)
+    # libyaml refuses these too, but at no position and in its own words.
+    found = _NOT_PRINTABLE.search(text)
     if found is not None:
         index = found.start()
         char = found.group()
@@ -88,7 +91,7 @@ def _decode(raw: bytes, name: str) -> str:
         raise _fail(
             name,
             "encoding",
-            f"control character U+{ord(char):04X} is not allowed; delete it",
+            f"the character U+{ord(char):04X} cannot appear in a YAML file; delete it",
             Position(line, col),
         )
     return text

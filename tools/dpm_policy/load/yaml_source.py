@@ -232,6 +232,10 @@ class _Builder:
                 if in_key:
                     assert frame is not None
                     key = event.value
+                    if event.anchor is not None:
+                        # An anchored key: an alias to it stands for the key's text.
+                        here = (mark.line, mark.column)
+                        self.anchors[event.anchor] = (key, [((), here, False)])
                     if key in frame.container:
                         first = keys[(*frame.path, key)]
                         raise self.fail(
@@ -257,7 +261,12 @@ class _Builder:
                         mark, "syntax", "a key must be plain text, not a list or mapping"
                     )
                 if len(stack) >= MAX_DEPTH:
-                    raise self.fail(mark, "depth", f"the file nests deeper than {MAX_DEPTH} levels")
+                    raise self.fail(
+                        mark,
+                        "depth",
+                        f"the file nests deeper than {MAX_DEPTH} levels; a policy file needs "
+                        "at most four, so close the brackets or reduce the indentation",
+                    )
                 value = {} if cls is yaml.MappingStartEvent else []
                 anchor = event.anchor
                 is_container = True
@@ -271,7 +280,9 @@ class _Builder:
                 continue
             elif cls is yaml.AliasEvent:
                 if in_key:
-                    raise self.fail(mark, "syntax", "an alias cannot be a key")
+                    raise self.fail(
+                        mark, "syntax", "an alias (*name) cannot be a key; write the key out"
+                    )
                 self.aliases += 1
                 if self.aliases > MAX_ALIASES:
                     raise self.fail(
@@ -281,7 +292,12 @@ class _Builder:
                         "write the values out",
                     )
                 if event.anchor not in self.anchors:
-                    raise self.fail(mark, "alias", f"unknown alias *{event.anchor}")
+                    raise self.fail(
+                        mark,
+                        "alias",
+                        f"*{event.anchor} refers to no anchor &{event.anchor} above it; "
+                        "write the value out",
+                    )
                 target, relative = self.anchors[event.anchor]
                 self.nodes += len(relative)
                 value = _deep_copy(target)
@@ -374,19 +390,54 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
                     )
                 data = builder.build(next_event)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        what = error.problem or "invalid YAML"
-        context = f" ({error.context})" if error.context else ""
-        message = f"YAML syntax error: {what}{context}"
-        position = _position(mark) if mark is not None else Position(1, 1)
-        raise YamlLoadError([Problem(file, position, "syntax", message)]) from None
+        raise YamlLoadError([_syntax_problem(file, text, error)]) from None
     except yaml.YAMLError as error:
+        # A ReaderError (a character YAML refuses); the loader screens these out first.
+        index = getattr(error, "position", 0)
+        index = index if isinstance(index, int) and 0 <= index <= len(text) else 0
+        line = text.count("\n", 0, index)
+        position = Position.from_mark(line, index - (text.rfind("\n", 0, index) + 1))
+        reason = getattr(error, "reason", None) or "the text is not YAML"
         raise YamlLoadError(
-            [Problem(file, Position(1, 1), "syntax", f"YAML syntax error: {error}")]
+            [
+                Problem(
+                    file, position, "syntax", f"YAML syntax error: {reason}; correct the text here"
+                )
+            ]
         ) from None
     if data is None:
         raise YamlLoadError(
-            [Problem(file, Position(1, 1), "empty-file", "the file holds no YAML mapping")]
+            [
+                Problem(
+                    file,
+                    Position(1, 1),
+                    "empty-file",
+                    "the file holds no data; write its keys, or delete the file",
+                )
+            ]
         )
     first_line = text.split("\n", 1)[0].rstrip("\r")
     return YamlDocument(file, data, builder.values, builder.keys, first_line)
+
+
+def _syntax_problem(file: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
+    """libyaml's complaint, where it stands, and what to do about it."""
+    mark = error.problem_mark or error.context_mark
+    position = _position(mark) if mark is not None else Position(1, 1)
+    lines = text.split("\n")
+    line = lines[position.line - 1] if position.line <= len(lines) else ""
+    if "\t" in line[: position.col] and not line[: position.col - 1].strip(" \t"):
+        return Problem(
+            file,
+            position,
+            "syntax",
+            "YAML syntax error: a tab indents this line; indent with spaces",
+        )
+    what = error.problem or "invalid YAML"
+    context = f" ({error.context})" if error.context else ""
+    return Problem(
+        file,
+        position,
+        "syntax",
+        f"YAML syntax error: {what}{context}; check the indentation, quotes and brackets here",
+    )

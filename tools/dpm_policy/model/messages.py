@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from dpm_policy.load.yaml_source import Path, YamlDocument
 from dpm_policy.model.types import shown
 from dpm_policy.problems import Problem
-from dpm_policy.runtime.fields import RENAMED_FIELDS
+from dpm_policy.runtime.fields import RENAMED_FIELDS, SECTIONS
 
 __all__ = ["dotted", "problems_from_validation"]
 
@@ -54,16 +54,16 @@ def _models_in(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def _known_keys(model: type[BaseModel], path: Path) -> list[str]:
-    """The keys allowed in the mapping at ``path`` of a document of ``model``."""
+def _model_at(model: type[BaseModel], path: Path) -> type[BaseModel] | None:
+    """The model of the mapping at ``path`` of a document of ``model``, if it is one."""
     current: Any = model
     index = 0
     while index < len(path):
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
+            return None
         field = current.model_fields.get(str(path[index]))
         if field is None:
-            return []
+            return None
         current = _models_in(field.annotation)[0]
         index += 1
         # Entries of a list or of a free-keyed mapping: skip the index or key.
@@ -71,8 +71,29 @@ def _known_keys(model: type[BaseModel], path: Path) -> list[str]:
             current = _models_in(typing.get_args(current)[-1])[0]
             index += 1
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+        return current
+    return None
+
+
+def _known_keys(model: type[BaseModel], path: Path) -> list[str]:
+    """The keys allowed in the mapping at ``path`` of a document of ``model``."""
+    found = _model_at(model, path)
+    return list(found.model_fields) if found is not None else []
+
+
+def _null_message(model: type[BaseModel], path: Path) -> str:
+    """What to do about an explicit null: it depends on whether the key may be left out."""
+    name = dotted(path)
+    parent = _model_at(model, path[:-1]) if path else None
+    field = parent.model_fields.get(str(path[-1])) if parent is not None else None
+    if field is not None and field.is_required():
+        return f"{name} has no value; write one (the key is required)"
+    if path and path[0] in SECTIONS:
+        return (
+            f"{name} has no value; remove the key to leave the engine's setting as it is, "
+            "or write a value"
+        )
+    return f"{name} has no value; write one, or remove the key"
 
 
 def _unknown_key(model: type[BaseModel], path: Path) -> tuple[str, str]:
@@ -112,7 +133,7 @@ def _one(model: type[BaseModel], document: YamlDocument, error: Any) -> Problem:
             document.file,
             document.position(parent, key=True),
             "missing-key",
-            f"missing required key '{path[-1]}'{where}",
+            f"missing required key '{path[-1]}'{where}; add it",
         )
     if kind in _CONTAINER_NAMES:
         return Problem(
@@ -137,6 +158,8 @@ def _one(model: type[BaseModel], document: YamlDocument, error: Any) -> Problem:
             "type",
             f"{name} has an invalid value {shown(error.get('input'))}",
         )
+    if kind == "null-value":
+        return Problem(document.file, document.position(path), kind, _null_message(model, path))
     # Our own types raise messages already written for authors.
     message = f"{dotted(path[:-1])}: {error['msg']}" if is_key else f"{name} {error['msg']}"
     return Problem(document.file, document.position(path, key=is_key), kind, message)

@@ -42,6 +42,9 @@ OWNER_PATTERN = r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
 GROUP_KEY_PATTERN = r"^[^:\s](?:[^:]*[^:\s])?:[^:\s](?:[^:]*[^:\s])?$"
 VERSION_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9._+-]{0,30}[A-Za-z0-9])?$"
 
+# Decimal text as the models accept it: plain notation, no superfluous leading zeros.
+_DECIMAL_TEXT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+
 _TRUE_WORDS = frozenset({"yes", "y", "on", "true", "t", "1", "enabled", "enable"})
 _FALSE_WORDS = frozenset({"no", "n", "off", "false", "f", "0", "disabled", "disable"})
 
@@ -56,7 +59,8 @@ def shown(value: object) -> str:
         text = value if len(value) <= 40 else value[:37] + "..."
         return repr(text)
     if isinstance(value, int | Decimal):
-        return str(value)
+        text = str(value)
+        return text if len(text) <= 40 else text[:37] + "..."
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -98,12 +102,17 @@ def _decimal_validator(minimum: Decimal | None, maximum: Decimal | None) -> Any:
                 raise _error("type", "must be a finite number")
             number = value
         elif isinstance(value, str):
-            if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+            # The JSON Schema's string patterns say the same (see _decimal_string_pattern).
+            if not _DECIMAL_TEXT.fullmatch(value):
                 raise _error(
                     "decimal-format",
-                    f"must be a number in plain notation such as 0.15 (got {shown(value)})",
+                    "must be a number in plain notation such as 0.15, with no exponent and no "
+                    f"leading zeros (got {shown(value)})",
                 )
             number = Decimal(value)
+            if value.startswith("-") and minimum is not None and minimum >= 0:
+                # "-0" equals 0, but no non-negative quantity is written with a minus.
+                raise _error("range", _range_message(number, minimum, maximum))
         elif isinstance(value, float):
             raise _error(
                 "decimal-format",
@@ -120,9 +129,9 @@ def _decimal_validator(minimum: Decimal | None, maximum: Decimal | None) -> Any:
 
 def _range_message(number: Decimal, minimum: Decimal | None, maximum: Decimal | None) -> str:
     if maximum is None:
-        message = f"must be at least {minimum} (got {number})"
+        message = f"must be at least {minimum} (got {shown(number)})"
     else:
-        message = f"must be between {minimum} and {maximum} (got {number})"
+        message = f"must be between {minimum} and {maximum} (got {shown(number)})"
     if maximum == 1 and Decimal(1) < number <= Decimal(100):
         message += f"; write {canonical_decimal(number / 100)} for {number}%"
     return message
@@ -133,7 +142,7 @@ def _decimal_string_pattern(minimum: Decimal | None, maximum: Decimal | None) ->
     if minimum == 0 and maximum == 1:
         return r"^(0(\.[0-9]+)?|1(\.0+)?)$"
     if minimum == 0 and maximum is None:
-        return r"^[0-9]+(\.[0-9]+)?$"
+        return r"^(0|[1-9][0-9]*)(\.[0-9]+)?$"
     raise ValueError(f"no schema pattern for decimals bounded by {minimum}..{maximum}")
 
 
@@ -161,12 +170,12 @@ def _check_bool(value: object) -> bool:
     _reject_null(value)
     if isinstance(value, bool):
         return value
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _TRUE_WORDS:
-            raise _error("type", f"must be true or false (got {shown(value)}); write true")
-        if word in _FALSE_WORDS:
-            raise _error("type", f"must be true or false (got {shown(value)}); write false")
+    # The engine's lax parsing would read these words and 0/1 as booleans; say which one.
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in _TRUE_WORDS or (type(value) is int and value == 1):
+        raise _error("type", f"must be true or false (got {shown(value)}); write true")
+    if word in _FALSE_WORDS or (type(value) is int and value == 0):
+        raise _error("type", f"must be true or false (got {shown(value)}); write false")
     raise _error("type", f"must be true or false (got {shown(value)})")
 
 
@@ -181,8 +190,9 @@ def bounded_int(minimum: int, maximum: int) -> Any:
         if isinstance(value, bool):
             raise _error("type", f"must be a whole number (got {shown(value)})")
         if isinstance(value, Decimal):
-            hint = f"; write {int(value)}" if value == value.to_integral_value() else ""
-            raise _error("type", f"must be a whole number (got {value}){hint}")
+            whole = value.to_integral_value()
+            hint = f"; write {shown(whole)}" if value == whole else ""
+            raise _error("type", f"must be a whole number (got {shown(value)}){hint}")
         if isinstance(value, str):
             raise _error(
                 "type", f"must be a whole number, not text (got {shown(value)}); remove the quotes"
@@ -212,12 +222,20 @@ def _text_check(
                 "type",
                 f"must be text (got {shown(value)}); put it in quotes",
             )
-        if compiled is not None and not compiled.match(value):
+        # fullmatch: a pattern's '$' would also match before a trailing line break.
+        if compiled is not None and not compiled.fullmatch(value):
+            stripped = value.strip()
+            if stripped != value and compiled.fullmatch(stripped):
+                # The engine's admin and Postgres paths do not strip: ' a' is not 'a' there.
+                raise _error(
+                    code,
+                    f"{shown(value)} has spaces or line breaks around it; write {shown(stripped)}",
+                )
             raise _error(code, f"{shown(value)} is not a valid {what}: {rule}")
         if compiled is None and not value.strip():
-            raise _error("text-format", "must not be empty")
+            raise _error("text-format", "is blank; write a few words")
         if len(value) > max_length:
-            raise _error("text-format", f"is longer than {max_length} characters")
+            raise _error("text-format", f"is longer than {max_length} characters; shorten it")
         return value
 
     return check
@@ -277,7 +295,7 @@ def _check_version(value: object) -> str:
         )
     if not isinstance(value, str):
         raise _error("version-type", f"must be text in quotes (got {shown(value)})")
-    if not re.match(VERSION_PATTERN, value):
+    if not re.fullmatch(VERSION_PATTERN, value):
         raise _error(
             "version-format",
             f"{shown(value)} is not a valid version: use letters, digits and '.', '_', '+', "
