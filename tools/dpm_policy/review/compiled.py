@@ -1,0 +1,83 @@
+"""One side compiled with the compiler's library into a temporary folder, and read back with
+the runtime resolver, exactly as the engine would read it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from dpm_policy.compile.pipeline import compile_repository
+from dpm_policy.errors import InputError
+from dpm_policy.formats import FORMATS
+from dpm_policy.inheritance import FlatPack, flatten
+from dpm_policy.model import EnvironmentFile
+from dpm_policy.repository import KINDS, Entry, Repository, load_repository
+from dpm_policy.review.sources import Side
+from dpm_policy.runtime import PolicyRuntime
+
+__all__ = ["CompiledEnvironment", "CompiledSide", "SideDoesNotCompile", "compile_side"]
+
+
+class SideDoesNotCompile(InputError):
+    """One side has errors, so there is nothing to compare; carries the compiler's report."""
+
+
+@dataclass(frozen=True)
+class CompiledEnvironment:
+    """One ``dist/<env>`` as the engine reads it, with the sizes its manifest records."""
+
+    name: str
+    runtime: PolicyRuntime
+    # variable -> (bytes, limit)
+    sizes: dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class CompiledSide:
+    """A side's sources (for positions and provenance) and its compiled environments."""
+
+    side: Side
+    repository: Repository
+    flat: dict[str, FlatPack]
+    environments: dict[str, CompiledEnvironment]
+
+    def environment_file(self, name: str) -> Entry[EnvironmentFile] | None:
+        return self.repository.environment_index().get(name)
+
+
+def _is_policy_root(root: Path) -> bool:
+    return any((root / kind.folder).is_dir() for kind in KINDS.values())
+
+
+def _read(folder: Path, name: str) -> CompiledEnvironment:
+    runtime = PolicyRuntime.from_file(folder / "env.json")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    sizes = {
+        variable: (int(entry["bytes"]), int(entry["limit"]))
+        for variable, entry in manifest.get("variables", {}).items()
+    }
+    return CompiledEnvironment(name, runtime, sizes)
+
+
+def compile_side(side: Side, out: Path) -> CompiledSide:
+    """Compile every environment of ``side`` into ``out`` and read each back.
+
+    A side without policy folders (say, a commit before the first pack) compiles to nothing.
+    Raises ``SideDoesNotCompile`` with the compiler's problems when the side has errors.
+    """
+    if not _is_policy_root(side.root):
+        return CompiledSide(side, Repository(side.root), {}, {})
+    result = compile_repository(root=side.root, out=out, source_commit=side.commit)
+    if not result.ok:
+        errors = [problem for problem in result.problems if problem.is_error]
+        raise SideDoesNotCompile(
+            f"the {side.label} does not compile, so it cannot be reviewed; fix these first:\n"
+            + FORMATS["text"](errors).rstrip("\n")
+        )
+    repository, _ = load_repository(side.root)
+    flat, _ = flatten(repository.pack_index())
+    environments = {
+        written.environment: _read(written.path, written.environment) for written in result.written
+    }
+    return CompiledSide(side, repository, flat, environments)
