@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from dpm_policy.commands import codeowners, diff, fmt, publish, schema, validate
+from dpm_policy.commands import codeowners, diff, explain, fmt, publish, schema, validate
 from dpm_policy.commands import compile as compile_command
 
 __all__ = ["COMMANDS", "Command"]
@@ -23,6 +23,7 @@ COMMANDS: dict[str, ModuleType] = {
         fmt,
         codeowners,
         diff,
+        explain,
         publish,
     )
 }

@@ -1,0 +1,168 @@
+"""``explain``: which pack a request gets in one environment, why, and where each value is written.
+
+The answer comes from the runtime resolver reading the compiled output, the same code path the
+engine's own parse is pinned to, so it cannot disagree with the engine. The sources are used
+only to say where each value is written (``inheritance.flatten`` keeps the file and line of
+every setting, through ``extends`` chains).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from dpm_policy.compile import compile_repository
+from dpm_policy.errors import InputError, UsageError
+from dpm_policy.formats import FORMATS
+from dpm_policy.inheritance import FlatPack, flatten
+from dpm_policy.repository import Repository, load_repository
+from dpm_policy.review.values import shown
+from dpm_policy.runtime import PolicyRuntime, Resolution
+from dpm_policy.runtime.fields import FIELDS_BY_PATH
+from dpm_policy.runtime.frozen import FrozenMap
+
+__all__ = ["Explanation", "OptionOrigin", "explain", "explain_with_runtime"]
+
+
+@dataclass(frozen=True)
+class OptionOrigin:
+    """One engine option the resolved pack sets, its value, and where that value is written."""
+
+    option: str
+    path: str
+    value: str
+    file: str | None
+    line: int | None
+    written_by: str | None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The resolver's answer for one request, with the source of every value."""
+
+    environment: str
+    tenant_id: str | None
+    policy_pack_id: str | None
+    resolution: Resolution
+    decided_at: str | None
+    options: tuple[OptionOrigin, ...]
+
+
+def _decided_at(
+    repository: Repository, environment: str, resolution: Resolution, tenant_id: str | None
+) -> str | None:
+    """``file:line`` of the setting that made the decision, when a file made it."""
+    if resolution.source == "TENANT_DEFAULT" and tenant_id is not None:
+        tenant = repository.tenant_index().get(tenant_id.strip())
+        if tenant is None:
+            return None
+        override = (tenant.model.environments or {}).get(environment)
+        path: tuple[str, ...] = (
+            ("environments", environment, "default_policy_pack")
+            if override is not None
+            else ("default_policy_pack",)
+        )
+        return f"{tenant.file}:{tenant.document.position(path).line}"
+    if resolution.source in ("GLOBAL_DEFAULT", "DISABLED"):
+        env = repository.environment_index().get(environment)
+        if env is None:
+            return None
+        key = (
+            "default_policy_pack"
+            if resolution.source == "GLOBAL_DEFAULT"
+            else ("policy_packs_enabled")
+        )
+        return f"{env.file}:{env.document.position((key,)).line}"
+    return None
+
+
+def _options(resolution: Resolution, flat: dict[str, FlatPack]) -> tuple[OptionOrigin, ...]:
+    pack = resolution.policy_pack
+    if pack is None:
+        return ()
+    source = flat.get(pack.policy_pack_id)
+    origins = []
+    for path, value in pack.values.items():
+        spec = FIELDS_BY_PATH[path]
+        option = spec.option or f"{spec.name} (simulate replay switch)"
+        if isinstance(value, FrozenMap):
+            text = ", ".join(f"{key}: {shown(weight)}" for key, weight in value.items())
+        else:
+            text = shown(value)
+        setting = source.settings.get(path) if source is not None else None
+        origins.append(
+            OptionOrigin(
+                option,
+                path,
+                text,
+                setting.file if setting else None,
+                setting.position.line if setting else None,
+                setting.pack_id if setting else None,
+            )
+        )
+    return tuple(origins)
+
+
+def explain_with_runtime(
+    *,
+    runtime: PolicyRuntime,
+    repository: Repository,
+    environment: str,
+    tenant_id: str | None = None,
+    policy_pack_id: str | None = None,
+) -> Explanation:
+    """Explain one request against an already loaded runtime (compiled output)."""
+    resolution = runtime.resolve(policy_pack_id=policy_pack_id, tenant_id=tenant_id)
+    flat, _ = flatten(repository.pack_index())
+    return Explanation(
+        environment,
+        tenant_id,
+        policy_pack_id,
+        resolution,
+        _decided_at(repository, environment, resolution, tenant_id),
+        _options(resolution, flat),
+    )
+
+
+def explain(
+    *,
+    root: Path,
+    environment: str,
+    tenant_id: str | None = None,
+    policy_pack_id: str | None = None,
+    dist: Path | None = None,
+) -> Explanation:
+    """Compile ``environment`` into a temporary folder (or read ``dist/<env>``) and explain the
+    request with headers ``X-Tenant-Id: tenant_id`` and ``X-Policy-Pack-Id: policy_pack_id``.
+
+    Raises ``UsageError`` for an unknown environment and ``InputError`` when the repository
+    does not compile or the compiled output cannot be read.
+    """
+    repository, _ = load_repository(root)
+    if environment not in repository.environment_index():
+        known = ", ".join(sorted(repository.environment_index())) or "none"
+        raise UsageError(f"unknown environment '{environment}'; known: {known}")
+    with tempfile.TemporaryDirectory(prefix="dpm-policy-explain-") as temporary:
+        if dist is None:
+            result = compile_repository(root=root, out=Path(temporary), environments=[environment])
+            if not result.ok:
+                errors = [problem for problem in result.problems if problem.is_error]
+                raise InputError(
+                    "the repository does not compile; fix these first:\n"
+                    + FORMATS["text"](errors).rstrip("\n")
+                )
+            folder = Path(temporary) / environment
+        else:
+            folder = dist / environment
+        env_json = folder / "env.json"
+        if not env_json.is_file():
+            raise InputError(f"{env_json}: not found; run dpm-policy compile --env {environment}")
+        runtime = PolicyRuntime.from_file(env_json)
+    return explain_with_runtime(
+        runtime=runtime,
+        repository=repository,
+        environment=environment,
+        tenant_id=tenant_id,
+        policy_pack_id=policy_pack_id,
+    )
