@@ -61,3 +61,114 @@ def commit_all(repo: Path, message: str) -> str:
     git(repo, "add", "--all")
     git(repo, "commit", "--quiet", "--no-verify", "--allow-empty", "-m", message)
     return git(repo, "rev-parse", "HEAD").stdout.strip()
+
+
+# A small policy repository of our own, so the review tests do not move with the real content.
+MINI: dict[str, str] = {
+    "packs/core_v1.yaml": """\
+policy_pack_id: core_v1
+version: "1"
+description: The core mandate.
+owners: ["@bank/risk"]
+
+turnover_policy:
+  max_turnover_pct: 0.10
+
+constraint_policy:
+  single_position_max_weight: 0.25
+  group_constraints:
+    "sector:TECH": {max_weight: 0.30}
+
+workflow_policy:
+  workflow_requires_mandate_approval: false
+""",
+    "packs/careful_v1.yaml": """\
+policy_pack_id: careful_v1
+version: "1"
+description: The core mandate, more carefully.
+owners: ["@bank/risk"]
+extends: core_v1
+
+turnover_policy:
+  max_turnover_pct: 0.05
+""",
+    "packs/trial_v1.yaml": """\
+policy_pack_id: trial_v1
+version: "1"
+description: A trial in dev.
+owners: ["@bank/risk"]
+
+settlement_policy:
+  settlement_horizon_days: 3
+""",
+    "environments/dev.yaml": """\
+environment: dev
+description: Development.
+owners: ["@bank/platform"]
+policy_packs_enabled: true
+tenant_resolution_enabled: true
+idempotency_replay_enabled: true
+default_policy_pack: core_v1
+packs: [core_v1, careful_v1, trial_v1]
+""",
+    "environments/prod.yaml": """\
+environment: prod
+description: Production.
+owners: ["@bank/platform"]
+promotes_from: dev
+policy_packs_enabled: true
+tenant_resolution_enabled: true
+idempotency_replay_enabled: true
+default_policy_pack: core_v1
+packs: [core_v1, careful_v1]
+""",
+    "tenants/t_alpha.yaml": """\
+tenant_id: t_alpha
+display_name: Alpha
+owners: ["@bank/ops"]
+default_policy_pack: core_v1
+""",
+    "tenants/t_beta.yaml": """\
+tenant_id: t_beta
+display_name: Beta
+owners: ["@bank/ops"]
+default_policy_pack: careful_v1
+""",
+    "tenants/t_gamma.yaml": """\
+tenant_id: t_gamma
+display_name: Gamma
+owners: ["@bank/ops"]
+default_policy_pack: core_v1
+environments:
+  dev:
+    default_policy_pack: trial_v1
+""",
+}
+
+
+def write_files(root: Path, files: dict[str, str | None]) -> None:
+    """Write (or, for ``None``, delete) files below ``root``."""
+    for name, text in files.items():
+        path = root / name
+        if text is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def edit(root: Path, name: str, old: str, new: str) -> None:
+    """Replace ``old`` (which must occur once) by ``new`` in ``root/name``."""
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, (name, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def mini_repo(path: Path) -> Path:
+    """A git repository holding ``MINI`` as its first commit."""
+    path.mkdir(parents=True)
+    init_repo(path)
+    write_files(path, dict(MINI))
+    commit_all(path, "the mini policy repository")
+    return path

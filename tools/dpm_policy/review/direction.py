@@ -20,7 +20,10 @@ _NO_CAP = Decimal("Infinity")
 def _effective(spec: FieldSpec, value: object) -> object:
     if value is not None:
         return value
-    if spec.tightening in ("lower", "higher") and spec.engine_default is None:
+    # An absent group is uncapped, as is a cap the engine has no default for.
+    if spec.kind == "group_constraints" or (
+        spec.tightening in ("lower", "higher") and spec.engine_default is None
+    ):
         return _NO_CAP if spec.tightening == "lower" else Decimal("-Infinity")
     return spec.engine_default
 
