@@ -1,4 +1,4 @@
-"""Publish test fixtures: one throwaway PostgreSQL server per session, a database per test."""
+"""Publish test fixtures: one throwaway PostgreSQL server per test run, a database per test."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from postgres_server import (  # noqa: E402
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    """The session's server; skips without PostgreSQL binaries, except on CI where it fails."""
+    """The test run's server; skips without PostgreSQL binaries, except on CI where it fails."""
     bin_dir = find_postgres_bin()
     on_ci = os.environ.get("CI", "").strip().lower() == "true"
     if bin_dir is None:

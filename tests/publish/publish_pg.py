@@ -30,7 +30,7 @@ class OutputGuard:
 
 @dataclass(frozen=True)
 class Database:
-    """A fresh database on the session's server, and the test role's DSN for it."""
+    """A fresh database on the test run's server, and the test role's DSN for it."""
 
     server: PostgresServer
     name: str
