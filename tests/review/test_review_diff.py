@@ -60,7 +60,7 @@ def test_added_pack(repo: Path) -> None:
     assert added.status == "added"
     assert added.new_version == "1"
     change = _field(added, "tax_policy.max_realized_capital_gains")
-    assert (change.old, change.new, change.direction) == (None, "5000", "tightened")
+    assert (change.old, change.new, change.direction) == (None, "5000", None)
     assert _env(review, "prod").status == "unchanged"
     assert review.violations == ()
 

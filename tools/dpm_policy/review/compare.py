@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from dpm_policy.review.compiled import CompiledEnvironment
 from dpm_policy.review.model import (
     EnvironmentDiff,
@@ -25,9 +27,12 @@ def _packs(old: PolicyRuntime, new: PolicyRuntime) -> tuple[PackChange, ...]:
     for pack_id in sorted(set(old.catalog) | set(new.catalog)):
         before, after = old.catalog.get(pack_id), new.catalog.get(pack_id)
         if before is None and after is not None:
-            changes.append(
-                PackChange(pack_id, "added", None, after.version, field_changes({}, after.values))
+            # What a new pack sets, without a direction: nothing was loosened or tightened.
+            fields = tuple(
+                dataclasses.replace(change, direction=None)
+                for change in field_changes({}, after.values)
             )
+            changes.append(PackChange(pack_id, "added", None, after.version, fields))
         elif after is None and before is not None:
             changes.append(PackChange(pack_id, "removed", before.version, None))
         elif before is not None and after is not None and before != after:
@@ -91,6 +96,9 @@ def _sizes(
         before = old.sizes.get(variable) if old else None
         after = new.sizes.get(variable) if new else None
         if before is None and after is None:
+            continue
+        # The catalog is always shown against its limit; the tenant map only when it moves.
+        if variable != CATALOG_JSON and before == after:
             continue
         limit = (after or before or (0, 0))[1]
         sizes.append(
