@@ -43,13 +43,21 @@ def check(repository: Repository) -> Iterator[Problem]:
                 )
         default = env.model.default_policy_pack
         if default is not None and default not in shipped:
-            exists = " (no pack has that id)" if missing(default) else ""
+            if missing(default):
+                message = (
+                    f"default_policy_pack is '{default}', but no pack has that id; add "
+                    f"packs/{default}.yaml or correct the id"
+                )
+            else:
+                message = (
+                    f"default_policy_pack '{default}' does not ship to {env.model.environment}; "
+                    "add it to packs or correct the id"
+                )
             yield Problem(
                 env.file,
                 env.document.position(("default_policy_pack",)),
                 "dangling-reference",
-                f"default_policy_pack '{default}'{exists} does not ship to "
-                f"{env.model.environment}; add it to packs or correct the id",
+                message,
             )
     for tenant in repository.tenants:
         model = tenant.model
@@ -65,20 +73,22 @@ def check(repository: Repository) -> Iterator[Problem]:
                     tenant.document.position(("environments", name), key=True),
                     "dangling-reference",
                     f"environments names '{name}', but there is no environments/{name}.yaml; "
-                    f"known: {', '.join(sorted(environments)) or 'none'}",
+                    f"use one of: {', '.join(sorted(environments)) or 'none yet'}, "
+                    "or add the environment",
                 )
             named.append(
                 (("environments", name, "default_policy_pack"), override.default_policy_pack)
             )
         unknown: set[str] = set()
-        for path, pack_id in named:
+        path: tuple[str, ...]
+        for where, pack_id in named:
             if missing(pack_id):
                 unknown.add(pack_id)
                 yield Problem(
                     tenant.file,
-                    tenant.document.position(path),
+                    tenant.document.position(where),
                     "dangling-reference",
-                    f"{'.'.join(path)} is '{pack_id}', but no pack has that id; add "
+                    f"{'.'.join(where)} is '{pack_id}', but no pack has that id; add "
                     f"packs/{pack_id}.yaml or correct the id",
                 )
         # Each environment: the pack the tenant gets there must ship there.
@@ -87,15 +97,18 @@ def check(repository: Repository) -> Iterator[Problem]:
             pack_id = chosen.default_policy_pack if chosen else model.default_policy_pack
             if pack_id in unknown or pack_id in shipped_to[name]:
                 continue
-            path = (
-                ("environments", name, "default_policy_pack")
-                if chosen
-                else ("default_policy_pack",)
-            )
+            if chosen:
+                path = ("environments", name, "default_policy_pack")
+                message = (
+                    f"environments.{name}.default_policy_pack is '{pack_id}', which does not "
+                    f"ship to {name}; ship it there or choose a pack that does"
+                )
+            else:
+                path = ("default_policy_pack",)
+                message = (
+                    f"tenant '{model.tenant_id}' defaults to '{pack_id}', which does not ship to "
+                    f"{name}; ship it there or set environments.{name}.default_policy_pack"
+                )
             yield Problem(
-                tenant.file,
-                tenant.document.position(path),
-                "dangling-reference",
-                f"tenant '{model.tenant_id}' defaults to '{pack_id}', which does not ship to "
-                f"{name}; ship it there or set environments.{name}.default_policy_pack",
+                tenant.file, tenant.document.position(path), "dangling-reference", message
             )

@@ -45,13 +45,27 @@ def _read_bytes(root: Path, path: Path, name: str) -> bytes:
                 )
         info = os.stat(path)
     except FileNotFoundError:
-        raise _fail(name, "io", "the file is a broken symbolic link or vanished") from None
+        raise _fail(
+            name,
+            "io",
+            "the file is a symbolic link to nothing, or vanished while being read; "
+            "replace it with the file itself",
+        ) from None
     except RuntimeError:  # a symbolic link loop
-        raise _fail(name, "symlink", "the file is a symbolic link that loops") from None
+        raise _fail(
+            name,
+            "symlink",
+            "the file is a symbolic link that loops; replace it with the file itself",
+        ) from None
     except OSError as error:
         raise _fail(name, "io", f"cannot read the file: {error.strerror or error}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise _fail(name, "io", "not a regular file")
+        raise _fail(
+            name,
+            "io",
+            "the name is taken by something other than a file (a pipe, device or socket); "
+            "remove it",
+        )
     if info.st_size > MAX_FILE_BYTES:
         raise _fail(
             name,
@@ -61,9 +75,17 @@ def _read_bytes(root: Path, path: Path, name: str) -> bytes:
         )
     try:
         with open(path, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise _fail(name, "io", f"cannot read the file: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew after the size check
+        raise _fail(
+            name,
+            "file-size",
+            f"the file is more than the {MAX_FILE_BYTES} bytes a policy file may hold; "
+            "keep one pack, tenant or environment per file",
+        )
+    return raw
 
 
 def _decode(raw: bytes, name: str) -> str:

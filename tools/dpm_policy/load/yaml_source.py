@@ -258,7 +258,9 @@ class _Builder:
                     raise _tag_problem(self.file, event.tag, mark)
                 if in_key:
                     raise self.fail(
-                        mark, "syntax", "a key must be plain text, not a list or mapping"
+                        mark,
+                        "syntax",
+                        "a key must be plain text, not a list or mapping; write the key as text",
                     )
                 if len(stack) >= MAX_DEPTH:
                     raise self.fail(
@@ -434,7 +436,16 @@ def _syntax_problem(file: str, text: str, error: yaml.MarkedYAMLError) -> Proble
             "YAML syntax error: a tab indents this line; indent with spaces",
         )
     what = error.problem or "invalid YAML"
-    context = f" ({error.context})" if error.context else ""
+    context = ""
+    if error.context:
+        start = error.context_mark
+        # libyaml notices an unclosed bracket or quote lines later: say where it was opened.
+        if start is not None and mark is not None and start.line != mark.line:
+            context = (
+                f" ({error.context} started at line {start.line + 1}, column {start.column + 1})"
+            )
+        else:
+            context = f" ({error.context})"
     return Problem(
         file,
         position,

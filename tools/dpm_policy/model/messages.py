@@ -99,6 +99,12 @@ def _null_message(model: type[BaseModel], path: Path) -> str:
 def _unknown_key(model: type[BaseModel], path: Path) -> tuple[str, str]:
     parent, key = path[:-1], str(path[-1])
     section = str(parent[-1]) if parent else ""
+    if key == "<<":
+        return (
+            "unknown-key",
+            f"the merge key '<<'{' in ' + dotted(parent) if parent else ''} is not supported "
+            "in policy files; write the keys out",
+        )
     renamed = RENAMED_FIELDS.get((section, key))
     if renamed is not None:
         return (

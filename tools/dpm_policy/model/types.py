@@ -320,7 +320,7 @@ Text = Annotated[
 def _check_owners(value: object) -> list[str]:
     _reject_null(value)
     if isinstance(value, str):
-        raise _error("type", f"must be a list of owners; write owners: [{value}]")
+        raise _error("type", f'must be a list of owners; write owners: ["{value}"]')
     if not isinstance(value, list):
         raise _error("type", f"must be a list of owners (got {shown(value)})")
     if not value:
