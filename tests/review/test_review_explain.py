@@ -1,0 +1,118 @@
+"""``explain`` agrees with the runtime resolver for every tenant and environment of the
+repository, and every value it shows points at the line that writes it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from review_repo import REPO_ROOT
+
+from dpm_policy.cli import main
+from dpm_policy.compile import compile_repository
+from dpm_policy.explain import explain_with_runtime
+from dpm_policy.repository import Repository, load_repository
+from dpm_policy.runtime import PolicyRuntime
+from dpm_policy.runtime.fields import FIELDS_BY_PATH
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repository, Path]:
+    out = tmp_path_factory.mktemp("dist")
+    result = compile_repository(root=REPO_ROOT, out=out)
+    assert result.ok, result.problems
+    repository, _ = load_repository(REPO_ROOT)
+    return repository, out
+
+
+def _requests(repository: Repository) -> list[dict[str, str | None]]:
+    tenants = sorted(repository.tenant_index())
+    packs = sorted(repository.pack_index())
+    requests: list[dict[str, str | None]] = [{"tenant_id": None, "policy_pack_id": None}]
+    requests += [{"tenant_id": tenant, "policy_pack_id": None} for tenant in tenants]
+    requests += [{"tenant_id": tenants[0], "policy_pack_id": pack} for pack in packs]
+    requests.append({"tenant_id": "no_such_tenant", "policy_pack_id": None})
+    requests.append({"tenant_id": None, "policy_pack_id": "no_such_pack"})
+    return requests
+
+
+def test_agrees_with_the_resolver_everywhere(compiled: tuple[Repository, Path]) -> None:
+    repository, out = compiled
+    checked = 0
+    for env in sorted(repository.environment_index()):
+        runtime = PolicyRuntime.from_file(out / env / "env.json")
+        for request in _requests(repository):
+            answer = explain_with_runtime(
+                runtime=runtime, repository=repository, environment=env, **request
+            )
+            expected = runtime.resolve(**request)
+            assert answer.resolution == expected
+            updates = runtime.option_updates(expected)
+            shown = {o.option for o in answer.options if FIELDS_BY_PATH[o.path].option}
+            assert shown == set(updates), (env, request)
+            for origin in answer.options:
+                assert origin.file is not None, (env, request, origin)
+                assert origin.line is not None
+                lines = (REPO_ROOT / origin.file).read_text(encoding="utf-8").splitlines()
+                name = FIELDS_BY_PATH[origin.path].name
+                # A group map's value starts on the line after its key.
+                nearby = lines[origin.line - 1] + lines[max(origin.line - 2, 0)]
+                assert name in nearby, (origin, lines[origin.line - 1])
+            checked += 1
+    assert checked >= len(repository.environment_index()) * len(repository.tenant_index())
+
+
+def test_inherited_values_name_their_pack(compiled: tuple[Repository, Path]) -> None:
+    repository, out = compiled
+    flat_child = next(entry for entry in repository.packs if entry.model.extends is not None).model
+    env = next(
+        name
+        for name, entry in repository.environment_index().items()
+        if flat_child.policy_pack_id in entry.model.packs
+    )
+    runtime = PolicyRuntime.from_file(out / env / "env.json")
+    answer = explain_with_runtime(
+        runtime=runtime,
+        repository=repository,
+        environment=env,
+        policy_pack_id=flat_child.policy_pack_id,
+    )
+    assert answer.resolution.source == "REQUEST"
+    written_by = {origin.written_by for origin in answer.options}
+    assert flat_child.extends in written_by
+
+
+def test_cli_json_and_text(
+    compiled: tuple[Repository, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    repository, out = compiled
+    tenant = sorted(repository.tenant_index())[0]
+    env = sorted(repository.environment_index())[0]
+    assert (
+        main(
+            [
+                "explain",
+                "--root",
+                str(REPO_ROOT),
+                "--env",
+                env,
+                "--tenant",
+                tenant,
+                "--format",
+                "json",
+                "--dist",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    expected = PolicyRuntime.from_file(out / env / "env.json").resolve(tenant_id=tenant)
+    assert data["source"] == expected.source
+    assert data["selected_policy_pack_id"] == expected.selected_policy_pack_id
+    assert main(["explain", "--root", str(REPO_ROOT), "--env", env, "--tenant", tenant]) == 0
+    text = capsys.readouterr().out
+    assert f"decided by {expected.source}" in text
+    assert main(["explain", "--root", str(REPO_ROOT), "--env", "nowhere"]) == 2
+    assert "unknown environment 'nowhere'" in capsys.readouterr().err
