@@ -87,3 +87,22 @@ def test_import_is_fast_relative_to_a_bare_interpreter() -> None:
     with_runtime = best_of("import dpm_policy.runtime")
     # Generous: the stdlib modules it needs (json, decimal, re, threading...) cost a little.
     assert with_runtime < bare * 4 + 0.2, (bare, with_runtime)
+
+
+def test_no_module_level_mutable_containers() -> None:
+    """Module globals are constants: immutable containers only (fields.py is shared with the
+    rest of the tooling and keeps its plain dicts, which nothing here mutates)."""
+    import importlib
+
+    from dpm_policy.runtime import fields
+
+    for source in PACKAGE_DIR.glob("*.py"):
+        if source.stem in ("__init__", "fields"):
+            continue
+        module = importlib.import_module(f"dpm_policy.runtime.{source.stem}")
+        for name, value in vars(module).items():
+            if name.startswith("__") or value is getattr(fields, name, None):
+                continue
+            assert not isinstance(value, (dict, list, set, bytearray)) or name == "__all__", (
+                f"{source.name}: {name} is a mutable {type(value).__name__}"
+            )

@@ -162,9 +162,20 @@ def test_random_scalars_match_pydantic(value: object) -> None:
     _same("integer", lax_int, value)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(value=st.text(max_size=6) | st.from_regex(r"\s*[+-]?[0-9_]{1,4}(\.[0-9_]{0,3})?\s*"))
 def test_random_text_matches_pydantic(value: str) -> None:
     _same("decimal", lax_decimal, value)
     _same("boolean", lax_bool, value)
     _same("integer", lax_int, value)
+
+
+def test_integer_text_exhaustively_over_a_small_alphabet() -> None:
+    """Every string of up to four characters from digits, signs, '_', '.', and spaces: the
+    corners of pydantic-core's integer cleaning ("0-1" is -1, "0__1" is 1) included."""
+    import itertools
+
+    alphabet = "019-+_. \xa0"
+    for length in range(1, 5):
+        for chars in itertools.product(alphabet, repeat=length):
+            _same("integer", lax_int, "".join(chars))

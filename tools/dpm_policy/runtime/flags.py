@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dpm_policy.runtime.frozen import FrozenMap
 from dpm_policy.runtime.problems import ConfigProblem, Dropped
 from dpm_policy.runtime.safe_text import safe_repr
 from dpm_policy.runtime.variables import (
@@ -17,11 +18,13 @@ __all__ = ["FLAG_DEFAULTS", "TRUE_WORDS", "env_flag", "lenient_flag", "strict_fl
 TRUE_WORDS: frozenset[str] = frozenset({"1", "true", "yes", "on"})
 
 # The engine's default for each flag when the variable is unset.
-FLAG_DEFAULTS: dict[str, bool] = {
-    POLICY_PACKS_ENABLED: False,
-    TENANT_RESOLUTION_ENABLED: False,
-    REPLAY_ENABLED: True,
-}
+FLAG_DEFAULTS: FrozenMap[str, bool] = FrozenMap(
+    {
+        POLICY_PACKS_ENABLED: False,
+        TENANT_RESOLUTION_ENABLED: False,
+        REPLAY_ENABLED: True,
+    }
+)
 
 
 def env_flag(value: str | None, default: bool) -> bool:

@@ -24,9 +24,8 @@ _RUST_WHITESPACE = (
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 
-# Integer text pydantic accepts: sign, ASCII digits with single underscores between them,
-# and an optional fraction of zeros only ("3.0", "3.000"; not "3." or "3.5").
-_INT_TEXT = re.compile(r"([+-]?[0-9]+(?:_[0-9]+)*)(?:\.0+)?", re.ASCII)
+# A JSON integer: what pydantic-core's number parser (jiter) accepts on its own.
+_JSON_INT = re.compile(r"-?(?:0|[1-9][0-9]*)", re.ASCII)
 
 
 class LaxError(ValueError):
@@ -92,8 +91,60 @@ def lax_int(value: object) -> int:
             raise LaxError("out of the 64-bit integer range")
         return int(value)
     if isinstance(value, str):
-        match = _INT_TEXT.fullmatch(value.strip(_RUST_WHITESPACE))
-        if match is None:
+        text = value if _JSON_INT.fullmatch(value) else _clean_int_text(value)
+        if text is None or _JSON_INT.fullmatch(text) is None:
             raise LaxError("not an integer")
-        return int(match.group(1))
+        return int(text)
     raise LaxError(f"a {type(value).__name__} is not an integer")
+
+
+def _clean_int_text(raw: str) -> str | None:
+    """pydantic-core's second chance for integer text that is not a plain JSON integer.
+
+    Trims, takes one sign, drops leading zeros (and underscores among them), a fraction of
+    zeros only, and single underscores between digits; None when nothing was cleaned. The
+    result must then be a JSON integer. Its odd corners are kept on purpose: ``"0-1"`` reads
+    -1 and ``"0__1"`` reads 1, because the engine reads them so.
+    """
+    text = raw.strip(_RUST_WHITESPACE)
+    if text.startswith("+"):
+        text = text[1:]
+        if text.startswith("-"):
+            return None
+    negative = text.startswith("-")
+    if negative:
+        text = text[1:]
+        if text.startswith(("-", "+")):
+            return None
+    stripped = _strip_leading_zeros(text)
+    if stripped is None:
+        return None
+    text = stripped
+    dot = text.find(".")
+    if dot >= 0 and text[dot + 1 :] and text[dot + 1 :].strip("0") == "":
+        text = text[:dot]
+    sign = "-" if negative else ""
+    if "_" in text and not text.startswith("_") and not text.endswith("_") and "__" not in text:
+        return sign + text.replace("_", "")
+    if len(text) == len(raw):
+        return None
+    return sign + text
+
+
+def _strip_leading_zeros(text: str) -> str | None:
+    """Leading zeros (and underscores after the first zero) removed, keeping the last zero
+    before a '.' or of an all-zero number; None for text that cannot start a number."""
+    if not text:
+        return None
+    if text[0] != "0":
+        return text if text[0] in "123456789-" else None
+    for index in range(1, len(text)):
+        char = text[index]
+        if char in "0_":
+            continue
+        if char in "123456789-":
+            return text[index:]
+        if char == ".":
+            return text[index - 1 :]
+        return None
+    return text[-1]

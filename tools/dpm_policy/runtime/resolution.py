@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
+from dpm_policy.runtime.frozen import FrozenMap
 from dpm_policy.runtime.loading import LoadedConfig
 from dpm_policy.runtime.pack import PolicyPack
 from dpm_policy.runtime.safe_text import header_defect, safe_repr
@@ -62,10 +63,10 @@ class Resolution(NamedTuple):
     passed_over: tuple[PassedOver, ...] = ()
 
 
-_ABSENT = {
-    name: f"{name} header absent"
+_ABSENT: FrozenMap[str, str] = FrozenMap(
+    (name, f"{name} header absent")
     for name in ("X-Policy-Pack-Id", "X-Tenant-Policy-Pack-Id", "X-Tenant-Id")
-}
+)
 
 # A candidate yields (pack id, "") or (None, why not).
 _Candidate = Callable[[LoadedConfig, str | None, str | None, str | None], tuple[str | None, str]]
