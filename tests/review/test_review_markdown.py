@@ -66,7 +66,7 @@ def test_golden_report_for_shipping_a_new_pack(tmp_path: Path) -> None:
     assert text == expected, "the report differs from the golden file (UPDATE_GOLDEN=1):\n" + delta
 
 
-def _huge(packs: int, violations: int = 0) -> Review:
+def _huge(packs: int, violations: int = 0, environments: int = 3) -> Review:
     fields = tuple(
         FieldChange(
             f"constraint_policy.group_constraints['sector:S{i}'].max_weight",
@@ -76,7 +76,7 @@ def _huge(packs: int, violations: int = 0) -> Review:
         )
         for i in range(10)
     )
-    environments = tuple(
+    diffs = tuple(
         EnvironmentDiff(
             name,
             "changed",
@@ -87,13 +87,17 @@ def _huge(packs: int, violations: int = 0) -> Review:
                 remapped=tuple((f"tenant_{i:05d}", "a", "b") for i in range(packs)),
             ),
         )
-        for name in ("dev", "uat", "prod")
+        for name in (
+            ("dev", "uat", "prod")
+            if environments == 3
+            else [f"env-{i:04d}" for i in range(environments)]
+        )
     )
     problems = tuple(
         Problem(f"packs/pack_{i:05d}_v1.yaml", Position(3, 10), "version-not-bumped", "x" * 200)
         for i in range(violations)
     )
-    return Review("main (0123456789ab)", "working tree", environments, problems)
+    return Review("main (0123456789ab)", "working tree", diffs, problems)
 
 
 def test_full_detail_when_it_fits() -> None:
@@ -113,7 +117,13 @@ def test_summarised_to_fit_one_comment() -> None:
     assert "600 pack change(s), 600 tenant(s) affected" in minimal
 
 
+def test_many_violations_are_listed_in_part() -> None:
+    text = RENDERERS["markdown"](_huge(1, violations=500))
+    assert len(text) <= COMMENT_LIMIT
+    assert "- and 400 more: run `dpm-policy diff --check` for all of them" in text
+
+
 def test_cut_as_a_last_resort() -> None:
-    text = RENDERERS["markdown"](_huge(3000, violations=1000))
+    text = RENDERERS["markdown"](_huge(20, environments=1500))
     assert len(text) <= COMMENT_LIMIT
     assert text.endswith("run `dpm-policy diff` for the whole report._\n")

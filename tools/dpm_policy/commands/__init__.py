@@ -37,4 +37,3 @@ def _check_interface(module: ModuleType) -> None:
 
 for _module in COMMANDS.values():
     _check_interface(_module)
-

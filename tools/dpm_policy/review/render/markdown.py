@@ -28,6 +28,7 @@ _BUDGET = COMMENT_LIMIT - 512
 
 Detail = Literal["full", "compact", "minimal"]
 _TENANT_IDS: dict[Detail, int] = {"full": 10, "compact": 5, "minimal": 0}
+_VIOLATIONS: dict[Detail, int] = {"full": 1_000, "compact": 100, "minimal": 20}
 
 
 def _code(text: str | None) -> str:
@@ -156,9 +157,13 @@ def _render(review: Review, detail: Detail) -> str:
     lines = [f"## Policy review: {review.base} → {review.head}", ""]
     if review.violations:
         lines.extend([f"**Change rules: {len(review.violations)} violation(s)**", ""])
-        for problem in review.violations:
+        limit = _VIOLATIONS[detail]
+        for problem in review.violations[:limit]:
             where = f"{problem.file}:{problem.line}:{problem.col}"
             lines.append(f"- {_code(where)} {problem.message}")
+        if len(review.violations) > limit:
+            more = len(review.violations) - limit
+            lines.append(f"- and {more} more: run `dpm-policy diff --check` for all of them")
         lines.append("")
     else:
         lines.extend(["Change rules: all kept.", ""])
