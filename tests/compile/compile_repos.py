@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,10 +27,34 @@ def copy_content(target: Path) -> Path:
     return target
 
 
+class _Quoted(str):
+    """Text written in double quotes: PyYAML's YAML 1.1 rules would leave text such as ``0E0``
+    or ``yes`` plain, which the policy loader's YAML 1.2 rules read as a number or refuse."""
+
+
+yaml.SafeDumper.add_representer(
+    _Quoted, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+)
+
+
+def _quoted(value: Any) -> Any:
+    if isinstance(value, str):
+        return _Quoted(value)
+    if isinstance(value, list):
+        return [_quoted(item) for item in value]
+    if isinstance(value, dict):
+        # Field names stay plain, as authors write them; free-form keys are quoted.
+        return {
+            key if re.fullmatch(r"[a-z_]+", key) else _Quoted(key): _quoted(item)
+            for key, item in value.items()
+        }
+    return value
+
+
 def write_yaml(path: Path, document: Mapping[str, Any]) -> Path:
     """Write one policy file with its modeline, as an author would."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True, width=2**20)
+    body = yaml.safe_dump(_quoted(dict(document)), sort_keys=False, allow_unicode=True, width=2**20)
     path.write_text(MODELINES[path.parent.name] + "\n" + body, encoding="utf-8")
     return path
 

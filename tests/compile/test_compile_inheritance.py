@@ -34,7 +34,7 @@ def test_cycle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cycles, problems
     assert cycles[0]["file"] in ("packs/a.yaml", "packs/b.yaml")
     assert cycles[0]["line"] == 7
-    assert cycles[0]["column"] == 10
+    assert cycles[0]["column"] == 10  # the value of extends:
     assert "a -> b -> a" in str(cycles[0]["message"]) or "b -> a -> b" in str(cycles[0]["message"])
     assert not (tmp_path / "dist").exists()
 
