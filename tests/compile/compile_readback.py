@@ -38,7 +38,8 @@ def bash_source(
 
 def python_dotenv(path: Path) -> dict[str, str | None]:
     """python-dotenv's default reading (interpolation on)."""
-    return dict(dotenv_values(path))
+    values: dict[str, str | None] = dict(dotenv_values(path))
+    return values
 
 
 def runtime_dotenv(path: Path) -> dict[str, str]:

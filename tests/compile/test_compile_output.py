@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from compile_repos import copy_content, environment, pack, snapshot, tenant, write_repository
 
-import dpm_policy.compile.output as output_module
 import dpm_policy.compile.pipeline as pipeline_module
 from dpm_policy.cli import main
 from dpm_policy.problems import Position, Problem
@@ -31,7 +30,8 @@ def repo(tmp_path: Path) -> Path:
 
 
 def _compile(root: Path, out: Path, *extra: str) -> int:
-    return main(["compile", "--root", str(root), "--out", str(out), *extra])
+    code: int = main(["compile", "--root", str(root), "--out", str(out), *extra])
+    return code
 
 
 def _built(repo: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
@@ -140,7 +140,7 @@ def test_failed_swap_restores_the_old_folder(
             raise OSError(28, "No space left on device")
         real_rename(src, dst)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(output_module.os, "rename", flaky)
+    monkeypatch.setattr(os, "rename", flaky)
     assert _compile(repo, out, "--env", "dev") == 2
     assert snapshot(out) == before
 

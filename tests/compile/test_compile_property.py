@@ -113,7 +113,7 @@ def repositories(draw: st.DrawFn) -> Spec:
             if base not in shipped or draw(st.booleans()):
                 overrides[name] = draw(st.sampled_from(shipped))
         tenants.append((tenant_id, draw(display), base, overrides))
-    return Spec(packs, tenants, environments)  # type: ignore[arg-type]
+    return Spec(packs, tenants, environments)
 
 
 def _write(root: Path, spec: Spec) -> None:

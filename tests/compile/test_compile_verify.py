@@ -13,6 +13,7 @@ from compile_repos import environment, pack, tenant, write_repository
 from dpm_policy.compile import EnvironmentOutput, build_environment
 from dpm_policy.compile.verify import View, bounds_problems, compare_views, normal, verify_outputs
 from dpm_policy.inheritance import flatten
+from dpm_policy.problems import Problem
 from dpm_policy.validate import validate
 
 
@@ -39,8 +40,8 @@ def built(tmp_path: Path) -> EnvironmentOutput:
     return build_environment(result.repository, env, flat, source_commit=None)
 
 
-def _where(problems: list[object]) -> list[tuple[str, int]]:
-    return [(p.file, p.line) for p in problems]  # type: ignore[attr-defined]
+def _where(problems: list[Problem]) -> list[tuple[str, int]]:
+    return [(p.file, p.line) for p in problems]
 
 
 def test_identical_views_agree(built: EnvironmentOutput) -> None:
