@@ -71,5 +71,11 @@ def run(args: argparse.Namespace) -> int:
                 f"-> {written.path}\n"
             )
         if not result.ok:
-            sys.stderr.write("nothing written: fix the errors above and compile again\n")
+            stage = "validation" if not result.validated else "the build"
+            sys.stderr.write(f"nothing written: {stage} found errors; fix them and compile again\n")
+        elif result.written:
+            sys.stderr.write(
+                "the engine reads pack definitions from its Postgres catalog: publish them with "
+                "dpm-policy publish --env NAME\n"
+            )
     return 0 if result.ok else 1

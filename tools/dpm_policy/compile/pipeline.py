@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from dpm_policy.compile.commit import detect_source_commit
@@ -43,7 +43,8 @@ class CompileResult:
     problems: list[Problem]
     written: tuple[WrittenEnvironment, ...] = ()
     source_commit: str | None = None
-    validated: bool = field(default=True)
+    # False when validation failed, so nothing was built at all.
+    validated: bool = True
 
     @property
     def ok(self) -> bool:

@@ -10,6 +10,13 @@ from dpm_policy.repository import Entry
 __all__ = ["build_tenant_map", "effective_pack"]
 
 
+def effective_pack_path(tenant: TenantFile, environment: str) -> tuple[str, ...]:
+    """Where the tenant's pack for ``environment`` is written: its override there, if any."""
+    if environment in (tenant.environments or {}):
+        return ("environments", environment, "default_policy_pack")
+    return ("default_policy_pack",)
+
+
 def effective_pack(tenant: TenantFile, environment: str) -> str:
     """The tenant's ``environments.<env>.default_policy_pack``, else its ``default_policy_pack``."""
     override = (tenant.environments or {}).get(environment)
