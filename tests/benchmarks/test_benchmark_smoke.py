@@ -1,0 +1,50 @@
+"""The benchmark scripts run end to end (their figures are not checked here: timings inside
+tests are flaky on shared machines; the recorded figures live in benchmarks/README.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_run_quick_completes_every_step() -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "| quick |" in result.stdout
+
+
+def test_generated_repository_validates(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.pop(0)
+    from dpm_policy.validate import validate
+
+    generate(tmp_path / "repo", packs=30, tenants=200, environments=3)
+    result = validate(root=tmp_path / "repo")
+    assert result.ok, result.errors[:5]
+    assert len(result.repository.packs) == 30
+    assert len(result.repository.tenants) == 200
+    names = [env.model.environment for env in result.repository.environments]
+    assert names == ["dev", "prod", "uat"]
+    second = tmp_path / "again"
+    generate(second, packs=30, tenants=200, environments=3)
+    first_bytes = sorted(
+        (p.relative_to(tmp_path / "repo"), p.read_bytes())
+        for p in (tmp_path / "repo").rglob("*.yaml")
+    )
+    second_bytes = sorted((p.relative_to(second), p.read_bytes()) for p in second.rglob("*.yaml"))
+    assert first_bytes == second_bytes
