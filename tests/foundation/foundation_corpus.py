@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from dpm_policy.formats import FORMATS
 from dpm_policy.load.source_files import MAX_FILE_BYTES
 from dpm_policy.problems import Problem
 
@@ -39,12 +40,9 @@ Recipe = Callable[[Path, Path], None]
 _NOT_OVERLAID = frozenset({".gitkeep"})
 
 
-def problem_line(problem: Problem) -> str:
-    """A problem as the text format prints it."""
-    return (
-        f"{problem.file}:{problem.line}:{problem.col}: "
-        f"{problem.severity}[{problem.code}]: {problem.message}"
-    )
+def problem_lines(problems: Sequence[Problem]) -> list[str]:
+    """The problems as the text format prints them, without its closing count."""
+    return FORMATS["text"](problems).splitlines()[:-1]
 
 
 @dataclass(frozen=True)
@@ -158,6 +156,14 @@ def _named_pipe(root: Path, workspace: Path) -> None:
     os.mkfifo(root / "tenants" / "tenant_b.yaml")
 
 
+def _line_break_in_file_name(root: Path, workspace: Path) -> None:
+    """A file name with a line break: every problem must still print on one line."""
+    text = (BASE / "packs" / "dpm_base_v1.yaml").read_text(encoding="utf-8")
+    (root / "packs" / "dpm_extra\nv1.yaml").write_text(
+        text.replace("dpm_base_v1", "dpm_extra_v1"), encoding="utf-8"
+    )
+
+
 def _symlink_inside(root: Path, workspace: Path) -> None:
     """A link to a file elsewhere in the repository is read like the file itself."""
     shared = root / "shared" / "tenant_a.yaml"
@@ -176,6 +182,7 @@ RECIPES: dict[CaseKind, dict[str, Recipe]] = {
         "symlink_dangling": _symlink_dangling,
         "symlink_loop": _symlink_loop,
         "named_pipe": _named_pipe,
+        "line_break_in_file_name": _line_break_in_file_name,
     },
     "valid": {
         "symlink_inside_repository": _symlink_inside,

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from foundation_corpus import FIXTURES, RECIPES, UPDATE, Case, case_named, cases, problem_line
+from foundation_corpus import FIXTURES, RECIPES, UPDATE, Case, case_named, cases, problem_lines
 
 from dpm_policy.validate import validate
 
@@ -115,6 +115,8 @@ CONTRACT_COVERAGE: dict[str, list[str]] = {
         "alias_as_key",
         "complex_key",
         "wrong_file_extension",
+        "key_with_line_break",
+        "line_break_in_file_name",
     ],
     "repository structure": [
         "file_name_not_id",
@@ -170,7 +172,7 @@ def test_contract_item_is_covered(item: str) -> None:
 def test_library(case: Case, tmp_path: Path) -> None:
     root = case.build(tmp_path)
     result = validate(root=root)
-    lines = [problem_line(problem) for problem in result.problems]
+    lines = problem_lines(result.problems)
     for problem in result.problems:
         assert "\n" not in problem.message
         assert "\r" not in problem.message

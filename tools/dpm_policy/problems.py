@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-__all__ = ["Position", "Problem", "Severity", "sort_problems"]
+__all__ = ["Position", "Problem", "Severity", "file_name", "sort_problems"]
 
 Severity = Literal["error", "warning"]
 
@@ -54,6 +54,12 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+def file_name(name: str) -> str:
+    """A file name inside a message: as is, or quoted and escaped if it holds control
+    characters (a name may hold a line break, and a message is one line)."""
+    return name if name.isprintable() else repr(name)
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

@@ -21,7 +21,7 @@ from dpm_policy.model import EnvironmentFile, PolicyPackFile, TenantFile
 from dpm_policy.model.messages import problems_from_validation
 from dpm_policy.model.pack import PackHeader
 from dpm_policy.model.types import shown
-from dpm_policy.problems import Position, Problem
+from dpm_policy.problems import Position, Problem, file_name
 
 __all__ = ["KINDS", "Entry", "Kind", "Repository", "load_repository"]
 
@@ -115,7 +115,8 @@ def _walk(root: Path, folder: str, problems: list[Problem]) -> Iterator[Path]:
                         relative_name(root, path),
                         Position(1, 1),
                         "file-name",
-                        f"only files ending in .yaml are read; rename it to {Path(name).stem}.yaml",
+                        "only files ending in .yaml are read; rename it to "
+                        + file_name(f"{Path(name).stem}.yaml"),
                     )
                 )
             elif name not in _IGNORED_NAMES and not name.startswith("."):

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from dpm_policy.problems import Problem
+from dpm_policy.problems import Problem, file_name
 from dpm_policy.repository import KINDS, Entry, Repository
 
 __all__ = ["check"]
@@ -18,8 +18,9 @@ def _mismatch(entry: Entry[BaseModel], id_field: str, identifier: str) -> Iterat
             entry.file,
             entry.document.position((id_field,)),
             "file-name",
-            f"{id_field} is '{identifier}' but the file is named {entry.stem}.yaml; "
-            f"rename the file to {identifier}.yaml or correct the id",
+            f"{id_field} is '{identifier}' but the file is named "
+            f"{file_name(entry.stem + '.yaml')}; rename the file to {identifier}.yaml or "
+            "correct the id",
         )
 
 

@@ -159,8 +159,15 @@ def _plain_hint(text: str) -> str | None:
     return format(value.normalize(), "f")
 
 
+def _quoted(text: str) -> str:
+    """Author's text in a message: quoted, escaped (a key may hold a line break), kept short."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 def _tag_problem(file: str, tag: str, mark: Any) -> YamlLoadError:
     tag = tag.replace("tag:yaml.org,2002:", "!!")
+    # A tag's %-escapes are decoded, so it may hold anything.
+    tag = tag if tag.isprintable() else _quoted(tag)
     return _problem(
         file,
         mark,
@@ -241,7 +248,7 @@ class _Builder:
                         raise self.fail(
                             mark,
                             "duplicate-key",
-                            f"the key '{key}' is written twice in the same mapping "
+                            f"the key {_quoted(key)} is written twice in the same mapping "
                             f"(first at line {first[0] + 1}); keep one",
                         )
                     frame.key = key

@@ -35,7 +35,7 @@ def dotted(path: Path) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         elif not part.isidentifier():
-            text += f"['{part}']"
+            text += f"[{shown(part)}]"
         else:
             text += f".{part}" if text else part
     return text or "the file"
@@ -114,7 +114,7 @@ def _unknown_key(model: type[BaseModel], path: Path) -> tuple[str, str]:
         )
     known = _known_keys(model, parent)
     where = f" in {dotted(parent)}" if parent else ""
-    message = f"unknown key '{key}'{where}"
+    message = f"unknown key {shown(key)}{where}"
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     if close:
         message += f"; did you mean '{close[0]}'?"

@@ -7,6 +7,7 @@ carries the JSON Schema that says the same thing, so editors and the models agre
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from typing import Annotated, Any
@@ -320,7 +321,7 @@ Text = Annotated[
 def _check_owners(value: object) -> list[str]:
     _reject_null(value)
     if isinstance(value, str):
-        raise _error("type", f'must be a list of owners; write owners: ["{value}"]')
+        raise _error("type", f"must be a list of owners; write owners: [{json.dumps(value)}]")
     if not isinstance(value, list):
         raise _error("type", f"must be a list of owners (got {shown(value)})")
     if not value:
