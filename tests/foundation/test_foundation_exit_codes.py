@@ -63,13 +63,17 @@ def test_warnings_alone_exit_0(tmp_path: Path, run_cli) -> None:  # type: ignore
 def test_missing_root_exits_2(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     run = run_cli(["validate", "--root", str(tmp_path / "nowhere")])
     assert run.code == EXIT_USAGE
-    assert run.err == f"dpm-policy: error: {tmp_path / 'nowhere'}: no such folder\n"
+    assert run.err == (
+        f"dpm-policy: error: {tmp_path / 'nowhere'}: no such folder; pass the repository's "
+        "folder with --root\n"
+    )
 
 
 def test_root_that_is_a_file_exits_2(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "file.yaml").write_text("a: 1\n")
     run = run_cli(["validate", "--root", str(tmp_path / "file.yaml")])
     assert run.code == EXIT_USAGE
+    assert "file.yaml: not a folder" in run.err
 
 
 def test_not_a_repository_exits_2(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

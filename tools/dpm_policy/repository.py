@@ -171,7 +171,8 @@ def _load_kind(
 def load_repository(root: Path) -> tuple[Repository, list[Problem]]:
     """Load every document below ``root``; returns the valid ones and every problem found."""
     if not root.is_dir():
-        raise InputError(f"{root}: no such folder")
+        what = "not a folder" if root.exists() else "no such folder"
+        raise InputError(f"{root}: {what}; pass the repository's folder with --root")
     if not any((root / kind.folder).is_dir() for kind in KINDS.values()):
         raise InputError(
             f"{root}: not a policy repository (it has no packs/, tenants/ or environments/ "
