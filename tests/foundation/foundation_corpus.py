@@ -34,6 +34,7 @@ BASE = FIXTURES / "base"
 UPDATE = os.environ.get("DPM_POLICY_UPDATE_FIXTURES", "") == "1"
 
 CaseKind = Literal["valid", "invalid"]
+CASE_KINDS: tuple[CaseKind, ...] = ("invalid", "valid")
 Recipe = Callable[[Path, Path], None]
 
 # Files a fixture folder may hold that are not part of the case's repository.
@@ -199,8 +200,8 @@ def cases(kind: CaseKind) -> list[Case]:
 
 
 def case_named(name: str) -> Case:
-    for kind in ("invalid", "valid"):
-        for case in cases(kind):  # type: ignore[arg-type]
+    for kind in CASE_KINDS:
+        for case in cases(kind):
             if case.name == name:
                 return case
     raise KeyError(name)

@@ -26,7 +26,7 @@ def test_repository_content_is_valid(repo_root: Path) -> None:
     assert result.repository.environments
 
 
-def test_repository_content_through_the_cli(repo_root: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_repository_content_through_the_cli(repo_root: Path, run_cli) -> None:
     run = run_cli(["validate", "--root", str(repo_root)])
     assert run.code == EXIT_OK
     assert run.err.startswith("valid: ")
@@ -48,19 +48,19 @@ def test_repository_content_as_a_process_found_from_the_working_folder(repo_root
     assert done.stderr.startswith("valid: ")
 
 
-def test_problems_exit_1(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_problems_exit_1(tmp_path: Path, run_cli) -> None:
     run = run_cli(["validate", "--root", str(case_named("decimal_nan").build(tmp_path))])
     assert run.code == EXIT_PROBLEMS
 
 
-def test_warnings_alone_exit_0(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_warnings_alone_exit_0(tmp_path: Path, run_cli) -> None:
     case = case_named("missing_modeline_is_a_warning")
     run = run_cli(["validate", "--root", str(case.build(tmp_path))])
     assert run.code == EXIT_OK
     assert "warning[modeline]" in run.err
 
 
-def test_missing_root_exits_2(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_missing_root_exits_2(tmp_path: Path, run_cli) -> None:
     run = run_cli(["validate", "--root", str(tmp_path / "nowhere")])
     assert run.code == EXIT_USAGE
     assert run.err == (
@@ -69,14 +69,14 @@ def test_missing_root_exits_2(tmp_path: Path, run_cli) -> None:  # type: ignore[
     )
 
 
-def test_root_that_is_a_file_exits_2(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_root_that_is_a_file_exits_2(tmp_path: Path, run_cli) -> None:
     (tmp_path / "file.yaml").write_text("a: 1\n")
     run = run_cli(["validate", "--root", str(tmp_path / "file.yaml")])
     assert run.code == EXIT_USAGE
     assert "file.yaml: not a folder" in run.err
 
 
-def test_not_a_repository_exits_2(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_not_a_repository_exits_2(tmp_path: Path, run_cli) -> None:
     run = run_cli(["validate", "--root", str(tmp_path)])
     assert run.code == EXIT_USAGE
     assert "not a policy repository" in run.err
@@ -85,7 +85,7 @@ def test_not_a_repository_exits_2(tmp_path: Path, run_cli) -> None:  # type: ign
 
 def test_not_a_repository_from_the_working_folder_exits_2(
     tmp_path: Path,
-    run_cli,  # type: ignore[no-untyped-def]
+    run_cli,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -133,7 +133,7 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
         assert code in out
 
 
-def test_list_checks(run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_list_checks(run_cli) -> None:
     run = run_cli(["validate", "--list-checks"])
     assert run.code == EXIT_OK
     names = [line.split(":", 1)[0] for line in run.out.splitlines()]

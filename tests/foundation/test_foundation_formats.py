@@ -91,7 +91,7 @@ def test_no_problems(name: str) -> None:
         assert rendered == expected
 
 
-def test_cli_json_goes_to_stdout(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_json_goes_to_stdout(tmp_path: Path, run_cli) -> None:
     case = case_named("env_pack_listed_twice")
     run = run_cli(["validate", "--root", str(case.build(tmp_path)), "--format", "json"])
     assert run.code == 1
@@ -104,7 +104,7 @@ def test_cli_json_goes_to_stdout(tmp_path: Path, run_cli) -> None:  # type: igno
     assert lines == case.expected_lines()
 
 
-def test_cli_github_annotations(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_github_annotations(tmp_path: Path, run_cli) -> None:
     case = case_named("dangling_extends")
     run = run_cli(["validate", "--root", str(case.build(tmp_path)), "--format", "github"])
     assert run.code == 1
@@ -116,7 +116,7 @@ def test_cli_github_annotations(tmp_path: Path, run_cli) -> None:  # type: ignor
     )
 
 
-def test_cli_json_when_valid(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli_json_when_valid(tmp_path: Path, run_cli) -> None:
     run = run_cli(
         ["validate", "--root", str(case_named("base").build(tmp_path)), "--format", "json"]
     )

@@ -9,7 +9,7 @@ from dpm_policy.repository import KINDS
 from dpm_policy.schema import SCHEMA_DIR, schemas
 
 
-def test_committed_schemas_are_current(repo_root: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_committed_schemas_are_current(repo_root: Path, run_cli) -> None:
     run = run_cli(["schema", "--check", "--root", str(repo_root)])
     assert (run.code, run.err) == (0, "")
 
@@ -27,7 +27,7 @@ def _copy_schemas(repo_root: Path, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_stale_schema_exits_1_and_changes_nothing(repo_root: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_stale_schema_exits_1_and_changes_nothing(repo_root: Path, tmp_path: Path, run_cli) -> None:
     root = _copy_schemas(repo_root, tmp_path)
     stale = root / SCHEMA_DIR / "tenant.schema.json"
     stale.write_text(stale.read_text(encoding="utf-8").replace('"minItems": 1', '"minItems": 0'))
@@ -43,7 +43,7 @@ def test_stale_schema_exits_1_and_changes_nothing(repo_root: Path, tmp_path: Pat
     assert not (root / SCHEMA_DIR / "environment.schema.json").exists()
 
 
-def test_schema_rewrites_stale_files(repo_root: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_schema_rewrites_stale_files(repo_root: Path, tmp_path: Path, run_cli) -> None:
     root = _copy_schemas(repo_root, tmp_path)
     (root / SCHEMA_DIR / "policy-pack.schema.json").write_text("{}\n")
     run = run_cli(["schema", "--root", str(root)])

@@ -13,7 +13,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from foundation_corpus import FIXTURES, RECIPES, UPDATE, Case, case_named, cases, problem_lines
+from foundation_corpus import (
+    CASE_KINDS,
+    FIXTURES,
+    RECIPES,
+    UPDATE,
+    Case,
+    case_named,
+    cases,
+    problem_lines,
+)
 
 from dpm_policy.validate import validate
 
@@ -150,11 +159,11 @@ def test_corpus_is_complete() -> None:
     assert len(INVALID) >= 40
     names = {case.name for case in ALL}
     assert len(names) == len(ALL), "a case name is used twice"
-    for kind in ("invalid", "valid"):
+    for kind in CASE_KINDS:
         for expected in (FIXTURES / kind).glob("*.errors.txt"):
             stem = expected.name.removesuffix(".errors.txt")
             assert any(c.name == stem and c.kind == kind for c in ALL), f"{expected}: no case"
-        for name in RECIPES[kind]:  # type: ignore[index]
+        for name in RECIPES[kind]:
             assert not (FIXTURES / kind / name).exists(), f"{name}: both a folder and a recipe"
     for case in INVALID:
         assert case.recipe is not None or case.overlay(), f"{case.name}: an empty case"
@@ -185,7 +194,7 @@ def test_library(case: Case, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("case", ALL, ids=_ids)
-def test_cli(case: Case, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_cli(case: Case, tmp_path: Path, run_cli) -> None:
     root = case.build(tmp_path)
     run = run_cli(["validate", "--root", str(root)])
     expected = case.expected_lines()
