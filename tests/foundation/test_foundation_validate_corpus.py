@@ -127,6 +127,9 @@ CONTRACT_COVERAGE: dict[str, list[str]] = {
         "key_with_line_break",
         "line_break_in_file_name",
     ],
+    "every mistake of a file reported in one run": [
+        "several_mistakes_in_one_file",
+    ],
     "repository structure": [
         "file_name_not_id",
         "promotion_skips_source",
