@@ -97,6 +97,7 @@ class Figure:
     wall: float
     cpu: float
     max_rss_mib: float
+    exit: int = 0
 
 
 def _measure(step: str, root: Path, out: Path) -> Figure:
@@ -109,9 +110,13 @@ def _measure(step: str, root: Path, out: Path) -> Figure:
     if result.returncode != 0:
         raise SystemExit(f"{step} on {root} failed:\n{result.stderr[-3000:]}")
     data = json.loads(result.stdout.strip().splitlines()[-1])
-    if data.get("exit", 0) not in (0,):
+    # At bank scale the tenant map and the catalog outgrow the kernel's 128 KiB per variable:
+    # compile then stops, correctly, at the size budget (exit 1), after building everything
+    # in memory and before writing; that verdict is part of what is measured.
+    allowed = (0, 1) if step == "compile" else (0,)
+    if data.get("exit", 0) not in allowed:
         raise SystemExit(f"{step} on {root} exited {data['exit']}")
-    return Figure(data["wall"], data["cpu"], data["max_rss_kib"] / 1024)
+    return Figure(data["wall"], data["cpu"], data["max_rss_kib"] / 1024, data.get("exit", 0))
 
 
 def _git(root: Path, *args: str) -> None:
@@ -150,14 +155,26 @@ def _one_percent_change(root: Path) -> None:
         path.write_text("".join(lines), encoding="utf-8")
 
 
-def _runtime_figures(out: Path) -> dict[str, float]:
-    """Per-request cost of the resolver against the engine's per-request re-parse."""
+def _runtime_figures(root: Path) -> dict[str, float]:
+    """Per-request cost of the resolver against the engine's per-request re-parse.
+
+    The variables are built in memory by the compiler (at bank scale they are over the size
+    budget, so no ``env.json`` is written), for the environment that ships the fewest packs.
+    """
     code = textwrap.dedent(
         """
         import json, sys, time
+        from pathlib import Path
         sys.path.insert(0, sys.argv[2])
+        from dpm_policy.compile.environment import build_environment
+        from dpm_policy.inheritance import flatten
         from dpm_policy.runtime import PolicyRuntime
-        variables = json.load(open(sys.argv[1]))
+        from dpm_policy.validate import validate
+        repository = validate(root=Path(sys.argv[1])).repository
+        flat, _ = flatten(repository.pack_index())
+        env = repository.environment_index()["prod" if len(repository.environments) > 2
+                                             else repository.environments[0].model.environment]
+        variables = build_environment(repository, env, flat, source_commit=None).variables
         start = time.perf_counter()
         runtime = PolicyRuntime.from_mapping(variables)
         load = time.perf_counter() - start
@@ -177,9 +194,8 @@ def _runtime_figures(out: Path) -> dict[str, float]:
         print(json.dumps({"load": load, "resolve": ours, "reparse": baseline}))
         """
     )
-    env_json = next(out.rglob("env.json"))
     result = subprocess.run(
-        [sys.executable, "-c", code, str(env_json), str(REPO / "tools")],
+        [sys.executable, "-c", code, str(root), str(REPO / "tools")],
         check=True,
         capture_output=True,
         text=True,
@@ -221,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
                     "fmt-check",
                 )
             }
-            runtime = _runtime_figures(out)
+            runtime = _runtime_figures(root)
             shutil.rmtree(out, ignore_errors=True)
             rows.append((label, packs, tenants, figures, runtime))
     print()
@@ -237,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
             f"| {label} | {packs} | {tenants} | {floor:.2f} "
             f"| {figures['validate'].cpu:.2f} | {figures['validate'].cpu / floor:.2f}x "
             f"| {figures['validate'].cpu / figures['check-jsonschema'].cpu:.2f}x "
-            f"| {figures['compile'].cpu:.2f} | {figures['compile'].cpu / floor:.2f}x "
+            f"| {figures['compile'].cpu:.2f}{' (over budget)' if figures['compile'].exit else ''} "
+            f"| {figures['compile'].cpu / floor:.2f}x "
             f"| {figures['diff'].cpu:.2f} "
             f"| {figures['diff'].cpu / (2 * figures['compile'].cpu):.2f}x "
             f"| {figures['fmt-check'].cpu:.2f} | {figures['validate'].max_rss_mib:.0f} "
