@@ -8,12 +8,13 @@ formatter, is the one to complain about them.
 
 from __future__ import annotations
 
-import types
 import typing
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
+
+from dpm_policy.model.annotations import type_parts
 
 __all__ = ["KeyOrder", "key_order"]
 
@@ -35,18 +36,6 @@ class KeyOrder:
         return self.keys.index(key) if key in self.keys else len(self.keys)
 
 
-def _models_in(annotation: Any) -> list[Any]:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _models_in(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        found: list[Any] = []
-        for arg in typing.get_args(annotation):
-            found.extend(_models_in(arg))
-        return found
-    return [annotation]
-
-
 def _is_model(candidate: Any) -> bool:
     return isinstance(candidate, type) and issubclass(candidate, BaseModel)
 
@@ -56,11 +45,11 @@ def key_order(model: type[BaseModel]) -> KeyOrder:
     children: dict[str, KeyOrder] = {}
     entries: dict[str, KeyOrder] = {}
     for name, field in model.model_fields.items():
-        for candidate in _models_in(field.annotation):
+        for candidate in type_parts(field.annotation):
             if _is_model(candidate):
                 children[name] = key_order(candidate)
             elif typing.get_origin(candidate) is dict:
-                value = _models_in(typing.get_args(candidate)[-1])[0]
+                value = type_parts(typing.get_args(candidate)[-1])[0]
                 if _is_model(value):
                     entries[name] = key_order(value)
     return KeyOrder(tuple(model.model_fields), children, entries)

@@ -7,13 +7,13 @@ the line and column where it is written, and ends with the fix.
 from __future__ import annotations
 
 import difflib
-import types
 import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from dpm_policy.load.yaml_source import Path, YamlDocument
+from dpm_policy.model.annotations import type_parts
 from dpm_policy.model.types import shown
 from dpm_policy.problems import Problem
 from dpm_policy.runtime.fields import RENAMED_FIELDS, SECTIONS
@@ -41,19 +41,6 @@ def dotted(path: Path) -> str:
     return text or "the file"
 
 
-def _models_in(annotation: Any) -> list[Any]:
-    """The pieces of a type annotation worth descending into."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _models_in(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        found: list[Any] = []
-        for arg in typing.get_args(annotation):
-            found.extend(_models_in(arg))
-        return found
-    return [annotation]
-
-
 def _model_at(model: type[BaseModel], path: Path) -> type[BaseModel] | None:
     """The model of the mapping at ``path`` of a document of ``model``, if it is one."""
     current: Any = model
@@ -64,11 +51,11 @@ def _model_at(model: type[BaseModel], path: Path) -> type[BaseModel] | None:
         field = current.model_fields.get(str(path[index]))
         if field is None:
             return None
-        current = _models_in(field.annotation)[0]
+        current = type_parts(field.annotation)[0]
         index += 1
         # Entries of a list or of a free-keyed mapping: skip the index or key.
         while typing.get_origin(current) in (dict, list) and index < len(path):
-            current = _models_in(typing.get_args(current)[-1])[0]
+            current = type_parts(typing.get_args(current)[-1])[0]
             index += 1
     if isinstance(current, type) and issubclass(current, BaseModel):
         return current
