@@ -7,7 +7,16 @@ from typing import Annotated
 from pydantic import Field
 
 from dpm_policy.model.base import StrictModel
-from dpm_policy.model.types import EnvName, NotNull, OwnerList, PolicyBool, PolicyId, Text
+from dpm_policy.model.types import (
+    DEFAULT_CATALOG_DELIVERY,
+    CatalogDelivery,
+    EnvName,
+    NotNull,
+    OwnerList,
+    PolicyBool,
+    PolicyId,
+    Text,
+)
 
 __all__ = ["EnvironmentFile"]
 
@@ -51,6 +60,18 @@ class EnvironmentFile(StrictModel):
         default=None,
         description="DPM_DEFAULT_POLICY_PACK_ID: the pack for requests that select none.",
         examples=["dpm_standard_v1"],
+    )
+    catalog_delivery: CatalogDelivery = Field(
+        default=DEFAULT_CATALOG_DELIVERY,
+        description=(
+            "How the catalog reaches the engine. environment (the default): "
+            "DPM_POLICY_PACK_CATALOG_JSON goes into dpm-policy.env and the ConfigMap with the "
+            "other variables, where Linux allows it at most 131,042 bytes. postgres: it is left "
+            "out of them, and dpm-policy publish --env <environment> --apply writes it to the "
+            "engine's Postgres catalog, the only place the engine reads packs from since "
+            "2026-02-25. env.json and catalog.json hold the catalog either way."
+        ),
+        examples=["postgres"],
     )
     packs: list[PolicyId] = Field(
         description="The packs that ship to this environment, by id.",

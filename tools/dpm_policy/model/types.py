@@ -7,10 +7,12 @@ carries the JSON Schema that says the same thing, so editors and the models agre
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
+import typing
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -18,9 +20,13 @@ from pydantic_core import PydanticCustomError
 from dpm_policy.runtime.decimals import canonical_decimal
 
 __all__ = [
+    "CATALOG_DELIVERIES",
+    "DEFAULT_CATALOG_DELIVERY",
     "ENV_NAME_PATTERN",
     "ID_PATTERN",
     "MAX_ID_LENGTH",
+    "CatalogDelivery",
+    "CatalogDeliveryName",
     "EnvName",
     "GroupKey",
     "NotNull",
@@ -353,4 +359,38 @@ OwnerList = Annotated[
             "items": {"type": "string", "pattern": OWNER_PATTERN},
         }
     ),
+]
+
+
+def _choice_check(choices: tuple[str, ...], default: str) -> Any:
+    """One word of a closed set; a near miss is named, anything else lists the words."""
+    allowed = " or ".join(repr(choice) for choice in choices)
+
+    def check(value: object) -> str:
+        _reject_null(value)
+        if isinstance(value, str) and value in choices:
+            return value
+        message = f"must be {allowed} (got {shown(value)})"
+        near = (
+            difflib.get_close_matches(value.strip().lower(), choices, n=1, cutoff=0.6)
+            if isinstance(value, str)
+            else []
+        )
+        if near:
+            raise _error("choice", f"{message}; write {near[0]}")
+        fix = f"write one of them, or remove the key for the default, {default!r}"
+        raise _error("choice", f"{message}; {fix}")
+
+    return check
+
+
+# How the catalog reaches the engine (see model.environment for what each word means).
+CatalogDeliveryName = Literal["environment", "postgres"]
+CATALOG_DELIVERIES: tuple[str, ...] = typing.get_args(CatalogDeliveryName)
+DEFAULT_CATALOG_DELIVERY: CatalogDeliveryName = "environment"
+
+CatalogDelivery = Annotated[
+    CatalogDeliveryName,
+    BeforeValidator(_choice_check(CATALOG_DELIVERIES, DEFAULT_CATALOG_DELIVERY)),
+    WithJsonSchema({"type": "string", "enum": list(CATALOG_DELIVERIES)}),
 ]
