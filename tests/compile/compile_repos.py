@@ -103,6 +103,7 @@ def environment(
     tenant_resolution: bool = True,
     replay: bool = True,
     promotes_from: str | None = None,
+    catalog_delivery: str | None = None,
 ) -> dict[str, Any]:
     document: dict[str, Any] = {
         "environment": name,
@@ -120,6 +121,8 @@ def environment(
     )
     if default is not None:
         document["default_policy_pack"] = default
+    if catalog_delivery is not None:
+        document["catalog_delivery"] = catalog_delivery
     document["packs"] = packs
     return document
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from compile_repos import environment, pack, write_repository
+from compile_sizes import repository_of_size
 
 from dpm_policy.compile import compile_repository
 from dpm_policy.compile.budget import (
@@ -17,11 +16,7 @@ from dpm_policy.compile.budget import (
     severity_of,
     variable_limit,
 )
-from dpm_policy.compile.catalog import build_catalog
-from dpm_policy.compile.encode import canonical_json
-from dpm_policy.inheritance import flatten
 from dpm_policy.problems import Position
-from dpm_policy.validate import validate
 
 CATALOG = "DPM_POLICY_PACK_CATALOG_JSON"
 
@@ -55,6 +50,7 @@ def test_configmap_boundaries(size: int, expected: str | None) -> None:
         limit=CONFIGMAP_LIMIT,
         why="Kubernetes refuses a ConfigMap over 1 MiB",
         contributors=[Contributor(f"variable V{i}", i) for i in range(7)],
+        fix="ship fewer tenants",
         file="environments/dev.yaml",
         position=Position(1, 1),
     )
@@ -64,44 +60,11 @@ def test_configmap_boundaries(size: int, expected: str | None) -> None:
         assert "1,048,576 bytes" in found.message
         assert "variable V6 6 bytes, variable V5" in found.message
         assert "variable V1 " not in found.message  # top five only
-        assert "dpm-policy publish" in found.message
+        assert found.message.endswith("; ship fewer tenants") is (expected == "error")
+        assert found.message.endswith("; plan ahead: ship fewer tenants") is (expected == "warning")
 
 
 # -- through compile: a catalog of exactly the wanted size ---------------------------------
-
-KEY_ROOM = 100  # each group key is 'g<index>:' padded to this many characters, plus extra
-MAX_KEY = 128  # the longest group key the model accepts
-
-
-def _groups(count: int, extra: int) -> dict[str, Any]:
-    """``count`` group constraints; ``extra`` more key characters spread over the last keys."""
-    groups: dict[str, Any] = {}
-    for index in reversed(range(count)):
-        head = f"g{index:04d}:"
-        grow = min(extra, MAX_KEY - KEY_ROOM)
-        extra -= grow
-        groups[head + "x" * (KEY_ROOM + grow - len(head))] = {"max_weight": "0.5"}
-    assert extra == 0
-    return groups
-
-
-def _write(root: Path, count: int, extra: int) -> Path:
-    return write_repository(
-        root,
-        packs=[
-            pack("big_a", constraint_policy={"group_constraints": _groups(count, extra)}),
-            pack("big_b", constraint_policy={"group_constraints": _groups(count, 0)}),
-        ],
-        environments=[environment("dev", ["big_a", "big_b"], default="big_a")],
-    )
-
-
-def _catalog_size_in_memory(root: Path) -> int:
-    """The catalog variable's size, computed without the budget check (which may refuse it)."""
-    result = validate(root=root)
-    assert result.ok, result.problems
-    flat, _ = flatten(result.repository.pack_index())
-    return len(canonical_json(build_catalog(flat, ["big_a", "big_b"])).encode("utf-8"))
 
 
 def _catalog_text(out: Path) -> bytes:
@@ -109,23 +72,12 @@ def _catalog_text(out: Path) -> bytes:
     return str(variables[CATALOG]).encode("utf-8")
 
 
-def _repository_of_size(tmp_path: Path, target: int) -> Path:
-    """A repository whose catalog variable is exactly ``target`` bytes."""
-    per_key = len('"":{"max_weight":"0.5"},') + KEY_ROOM
-    count = (target - 300) // (2 * per_key)
-    base = _catalog_size_in_memory(_write(tmp_path / "probe", count, 0))
-    assert 0 <= target - base <= count * (MAX_KEY - KEY_ROOM)
-    root = _write(tmp_path / f"repo-{target}", count, target - base)
-    assert _catalog_size_in_memory(root) == target
-    return root
-
-
 @pytest.mark.parametrize(
     ("size", "outcome"),
     [(98_281, "clean"), (98_282, "warning"), (131_042, "warning"), (131_043, "error")],
 )
 def test_catalog_boundaries_through_compile(tmp_path: Path, size: int, outcome: str) -> None:
-    root = _repository_of_size(tmp_path, size)
+    root = repository_of_size(tmp_path, size)
     out = tmp_path / "dist"
     result = compile_repository(root=root, out=out)
     budget = [p for p in result.problems if p.code in ("size-budget", "size-limit")]
@@ -148,5 +100,9 @@ def test_catalog_boundaries_through_compile(tmp_path: Path, size: int, outcome: 
         assert "limit of 131,042 bytes" in problem.message
         assert "pack 'big_b'" in problem.message
         assert "pack 'big_a'" in problem.message
-        assert "dpm-policy publish" in problem.message
+        assert problem.message.endswith(
+            "; deliver the catalog through the engine's Postgres catalog instead: set "
+            "catalog_delivery: postgres in environments/dev.yaml and publish with "
+            "dpm-policy publish --env dev --apply"
+        )
         assert not out.exists()

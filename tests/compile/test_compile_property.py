@@ -2,9 +2,11 @@
 
 Repositories are generated with random packs (every field, random valid values, ``extends``
 chains), tenants with hostile display names and per-environment overrides, and environments
-shipping random subsets. Each compiled folder is read back by bash (``set -a; . file``),
-python-dotenv, the runtime's reader, ``json`` and ``yaml.safe_load``; all must agree, and the
-catalog, tenant map and switches must equal what an independent flattening of the source says.
+shipping random subsets, each with its catalog delivered as a variable or through Postgres.
+Each compiled folder is read back by bash (``set -a; . file``), python-dotenv, the runtime's
+reader, ``json`` and ``yaml.safe_load``; all must agree (less the catalog where Postgres
+delivers it), and the catalog, tenant map and switches must equal what an independent
+flattening of the source says.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from hypothesis import strategies as st
 
 from dpm_policy.compile import compile_repository
 from dpm_policy.model.types import GROUP_KEY_PATTERN, VERSION_PATTERN
+from dpm_policy.runtime.variables import CATALOG_JSON
 
 DECIMAL_TEXT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
 # Characters for group keys: quotes, shell and dotenv metacharacters, JSON escapes, non-ASCII.
@@ -72,7 +75,7 @@ FIELD_STRATEGIES: dict[tuple[str, str], st.SearchStrategy[Any]] = {
 class Spec:
     packs: list[tuple[str, str, str | None, dict[tuple[str, str], Any]]]
     tenants: list[tuple[str, str, str, dict[str, str]]]
-    environments: list[tuple[str, list[str], str | None, bool, bool, bool]]
+    environments: list[tuple[str, list[str], str | None, bool, bool, bool, str | None]]
 
 
 def _yaml_value(value: Any) -> Any:
@@ -102,7 +105,8 @@ def repositories(draw: st.DrawFn) -> Spec:
         shipped = draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
         default = draw(st.none() | st.sampled_from(shipped))
         flags = draw(st.tuples(st.booleans(), st.booleans(), st.booleans()))
-        environments.append((name, shipped, default, *flags))
+        delivery = draw(st.sampled_from([None, "environment", "postgres"]))
+        environments.append((name, shipped, default, *flags, delivery))
     tenants = []
     display = st.text(min_size=1, max_size=40).filter(lambda t: t.strip() != "")
     for index in range(draw(st.integers(0, 4))):
@@ -131,8 +135,16 @@ def _write(root: Path, spec: Spec) -> None:
             for tenant_id, shown, base, overrides in spec.tenants
         ],
         environments=[
-            environment(name, shipped, default=default, enabled=a, tenant_resolution=b, replay=c)
-            for name, shipped, default, a, b, c in spec.environments
+            environment(
+                name,
+                shipped,
+                default=default,
+                enabled=a,
+                tenant_resolution=b,
+                replay=c,
+                catalog_delivery=delivery,
+            )
+            for name, shipped, default, a, b, c, delivery in spec.environments
         ],
     )
 
@@ -178,29 +190,33 @@ def _check_pack(entry: dict[str, Any], version: str, values: dict[tuple[str, str
 def _check(spec: Spec, out: Path) -> None:
     by_name = {env[0]: env for env in spec.environments}
     assert sorted(p.name for p in out.iterdir()) == sorted(by_name)
-    for name, shipped, default, enabled, resolution, replay in by_name.values():
+    for name, shipped, default, enabled, resolution, replay, delivery in by_name.values():
         folder = out / name
         readings = every_reading(
             folder,
             [
                 "DPM_POLICY_PACKS_ENABLED",
                 "DPM_DEFAULT_POLICY_PACK_ID",
-                "DPM_POLICY_PACK_CATALOG_JSON",
+                CATALOG_JSON,
                 "DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED",
                 "DPM_TENANT_POLICY_PACK_MAP_JSON",
                 "DPM_IDEMPOTENCY_REPLAY_ENABLED",
             ],
         )
         variables = readings.pop("env.json")
+        # Under postgres delivery, publish carries the catalog: every other reader lacks it.
+        delivered = {
+            k: v for k, v in variables.items() if delivery != "postgres" or k != CATALOG_JSON
+        }
         for reader, found in readings.items():
-            assert found == variables, reader
+            assert found == delivered, reader
         assert variables["DPM_POLICY_PACKS_ENABLED"] == ("true" if enabled else "false")
         assert variables["DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED"] == (
             "true" if resolution else "false"
         )
         assert variables["DPM_IDEMPOTENCY_REPLAY_ENABLED"] == ("true" if replay else "false")
         assert variables.get("DPM_DEFAULT_POLICY_PACK_ID") == default
-        catalog_text = str(variables["DPM_POLICY_PACK_CATALOG_JSON"])
+        catalog_text = str(variables[CATALOG_JSON])
         catalog = json.loads(catalog_text)
         assert list(catalog) == sorted(shipped)
         assert json.loads((folder / "catalog.json").read_text(encoding="utf-8")) == catalog

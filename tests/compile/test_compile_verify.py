@@ -14,13 +14,13 @@ from dpm_policy.compile import EnvironmentOutput, build_environment
 from dpm_policy.compile.verify import View, bounds_problems, compare_views, normal, verify_outputs
 from dpm_policy.inheritance import flatten
 from dpm_policy.problems import Problem
+from dpm_policy.runtime.variables import CATALOG_JSON
 from dpm_policy.validate import validate
 
 
-@pytest.fixture
-def built(tmp_path: Path) -> EnvironmentOutput:
+def _build(folder: Path, catalog_delivery: str | None = None) -> EnvironmentOutput:
     root = write_repository(
-        tmp_path / "repo",
+        folder,
         packs=[
             pack(
                 "std",
@@ -31,13 +31,26 @@ def built(tmp_path: Path) -> EnvironmentOutput:
             pack("alt", extends="std", tax_policy={"enable_tax_awareness": True}),
         ],
         tenants=[tenant("t1", "std"), tenant("t2", "alt")],
-        environments=[environment("dev", ["std", "alt"], default="std")],
+        environments=[
+            environment("dev", ["std", "alt"], default="std", catalog_delivery=catalog_delivery)
+        ],
     )
     result = validate(root=root)
     assert result.ok, result.problems
     flat, _ = flatten(result.repository.pack_index())
     env = result.repository.environment_index()["dev"]
     return build_environment(result.repository, env, flat, source_commit=None)
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> EnvironmentOutput:
+    return _build(tmp_path / "repo")
+
+
+@pytest.fixture
+def built_postgres(tmp_path: Path) -> EnvironmentOutput:
+    """The same sources with ``catalog_delivery: postgres``."""
+    return _build(tmp_path / "repo-postgres", "postgres")
 
 
 def _where(problems: list[Problem]) -> list[tuple[str, int]]:
@@ -177,6 +190,7 @@ def _verify(folder: Path, built: EnvironmentOutput) -> list[str]:
         folder,
         expected=built.expected,
         variables=built.variables,
+        delivered=built.delivered,
         catalog=built.catalog,
         locator=built.locator,
         label="dev",
@@ -224,3 +238,52 @@ def test_unreadable_output_is_a_problem(tmp_path: Path, built: EnvironmentOutput
     folder = _write(tmp_path / "out", built)
     (folder / "env.json").unlink()
     assert any("cannot read back" in m for m in _verify(folder, built))
+
+
+# -- catalog_delivery: postgres: the dotenv file and the ConfigMap leave the catalog out ---
+
+
+def test_postgres_delivery_verifies(tmp_path: Path, built_postgres: EnvironmentOutput) -> None:
+    assert CATALOG_JSON in built_postgres.variables
+    assert set(built_postgres.delivered) == set(built_postgres.variables) - {CATALOG_JSON}
+    assert _verify(_write(tmp_path / "out", built_postgres), built_postgres) == []
+
+
+def test_a_catalog_left_in_is_caught(
+    tmp_path: Path, built: EnvironmentOutput, built_postgres: EnvironmentOutput
+) -> None:
+    folder = _write(tmp_path / "out", built_postgres)
+    (folder / "dpm-policy.env").write_bytes(built.files["dpm-policy.env"])
+    assert _verify(folder, built_postgres) == [
+        "environments/dev.yaml:1: dpm-policy.env does not hold the compiled variables exactly "
+        f"(differs in: {CATALOG_JSON})"
+    ]
+
+
+def test_delivered_variables_are_still_compared(
+    tmp_path: Path, built_postgres: EnvironmentOutput
+) -> None:
+    folder = _write(tmp_path / "out", built_postgres)
+    path = folder / "configmap.yaml"
+    path.write_text(path.read_text().replace("DPM_IDEMPOTENCY_REPLAY_ENABLED: 'true'", "X: 'true'"))
+    assert _verify(folder, built_postgres) == [
+        "environments/dev.yaml:1: configmap.yaml does not hold the compiled variables exactly "
+        "(differs in: DPM_IDEMPOTENCY_REPLAY_ENABLED, X)"
+    ]
+
+
+def test_env_json_is_still_read_in_full(tmp_path: Path, built_postgres: EnvironmentOutput) -> None:
+    folder = _write(tmp_path / "out", built_postgres)
+    path = folder / "env.json"
+    # The catalog is JSON text inside a JSON string, so its quotes are escaped here.
+    path.write_text(
+        path.read_text().replace(
+            '\\"max_turnover_pct\\":\\"0.1\\"', '\\"max_turnover_pct\\":\\"0.2\\"'
+        )
+    )
+    found = _verify(folder, built_postgres)
+    assert any("env.json does not hold the compiled variables exactly" in m for m in found)
+    assert any(
+        m.startswith("packs/std.yaml:8:") and "dev/env.json (strict read)" in m for m in found
+    )
+    assert any("dev/env.json (engine read)" in m for m in found)

@@ -3,7 +3,9 @@
 For each environment, ``dist/<env>/`` holds ``env.json``, ``dpm-policy.env``,
 ``configmap.yaml``, ``catalog.json`` and ``manifest.json``. The flow is one way:
 validate -> flatten ``extends`` -> catalog and tenant map -> canonical encoding -> files ->
-size budget -> read back through the runtime -> swap into place.
+size budget -> read back through the runtime -> swap into place. An environment with
+``catalog_delivery: postgres`` leaves the catalog out of ``dpm-policy.env`` and
+``configmap.yaml`` (see :mod:`dpm_policy.compile.delivery`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ so the build warns at three quarters of a limit and fails beyond it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from dpm_policy.compile.encode import canonical_json
@@ -53,12 +53,15 @@ def severity_of(size: int, limit: int) -> Severity | None:
     return None
 
 
-def entry_sizes(kind: str, mapping: Mapping[str, object]) -> list[Contributor]:
-    """The bytes each ``"key":value`` member adds to the canonical JSON of ``mapping``."""
-    return [
+def entry_sizes(kind: str, mapping: Mapping[str, object]) -> Iterator[Contributor]:
+    """The bytes each ``"key":value`` member adds to the canonical JSON of ``mapping``.
+
+    Lazily: they are measured only when a size problem lists the largest.
+    """
+    return (
         Contributor(f"{kind} '{key}'", len(canonical_json({key: value}).encode("utf-8")) - 2)
         for key, value in mapping.items()
-    ]
+    )
 
 
 def _largest(contributors: Iterable[Contributor]) -> str:
@@ -75,29 +78,29 @@ def check_size(
     limit: int,
     why: str,
     contributors: Iterable[Contributor],
+    fix: str,
     file: str,
     position: Position,
 ) -> Problem | None:
-    """A problem when ``size`` reaches 75 % of ``limit`` (warning) or exceeds it (error)."""
+    """A problem when ``size`` reaches 75 % of ``limit`` (warning) or exceeds it (error).
+
+    ``fix`` is what the author can do about it, in their words; the message ends with it.
+    """
     severity = severity_of(size, limit)
     if severity is None:
         return None
     largest = _largest(contributors)
-    publish = (
-        "catalogs that outgrow environment variables belong in the engine's Postgres catalog "
-        "(dpm-policy publish)"
-    )
     if severity == "error":
         message = (
-            f"{subject} is {size:,} bytes, over its limit of {limit:,} bytes ({why})"
-            f"{largest}; ship fewer packs or tenants here, or move them: {publish}"
+            f"{subject} is {size:,} bytes, over its limit of {limit:,} bytes ({why}){largest}; "
+            f"{fix}"
         )
         code = "size-limit"
     else:
         percent = size * 100 // limit
         message = (
             f"{subject} is {size:,} bytes, {percent} % of its limit of {limit:,} bytes ({why})"
-            f"{largest}; plan ahead: {publish}"
+            f"{largest}; plan ahead: {fix}"
         )
         code = "size-budget"
     return Problem(file, position, code, message, severity)

@@ -1,6 +1,12 @@
 """``manifest.json``: what was built, from what, and how big: for reviewers and for deploy checks.
 
 It holds no wall-clock time, so two builds of the same sources are byte-identical.
+
+``variables`` lists what is delivered into the engine's process environment (``dpm-policy.env``
+and the ConfigMap), each with its size and limit. ``catalog_delivery`` is written only for
+``postgres``: the catalog variable is then not among ``variables`` (``env.json`` and
+``catalog.json`` hold it, see ``files``) and reaches the engine through ``dpm-policy publish``.
+A manifest without the key, like every one written before it existed, means ``environment``.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from collections.abc import Mapping
 from dpm_policy import __version__
 from dpm_policy.compile.budget import CONFIGMAP_LIMIT, variable_limit
 from dpm_policy.compile.encode import pretty_json
+from dpm_policy.model.types import DEFAULT_CATALOG_DELIVERY, CatalogDeliveryName
 
 __all__ = ["MANIFEST_VERSION", "describe_bytes", "render_manifest"]
 
@@ -25,7 +32,8 @@ def describe_bytes(data: bytes) -> dict[str, object]:
 def render_manifest(
     *,
     environment: str,
-    variables: Mapping[str, str],
+    delivered: Mapping[str, str],
+    catalog_delivery: CatalogDeliveryName,
     files: Mapping[str, bytes],
     configmap_name: str,
     configmap_size: int,
@@ -34,7 +42,7 @@ def render_manifest(
     source_commit: str | None,
 ) -> str:
     """The manifest's text; ``files`` are the other files of the environment's folder."""
-    document = {
+    document: dict[str, object] = {
         "manifest_version": MANIFEST_VERSION,
         "environment": environment,
         "tool": {"name": "dpm-policy", "version": __version__},
@@ -43,9 +51,11 @@ def render_manifest(
         "tenants": tenant_count,
         "variables": {
             name: {**describe_bytes(value.encode("utf-8")), "limit": variable_limit(name)}
-            for name, value in variables.items()
+            for name, value in delivered.items()
         },
         "configmap": {"name": configmap_name, "bytes": configmap_size, "limit": CONFIGMAP_LIMIT},
         "files": {name: describe_bytes(data) for name, data in sorted(files.items())},
     }
+    if catalog_delivery != DEFAULT_CATALOG_DELIVERY:
+        document["catalog_delivery"] = catalog_delivery
     return pretty_json(document)

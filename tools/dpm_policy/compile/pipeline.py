@@ -103,6 +103,7 @@ def compile_repository(
                     label=build.environment,
                     expected=build.expected,
                     variables=build.variables,
+                    delivered=build.delivered,
                     catalog=build.catalog,
                     locator=build.locator,
                 )

@@ -1,11 +1,19 @@
 """Read every written file back as the engine will, and compare it with the validated source.
 
-Each of ``env.json``, ``dpm-policy.env`` and ``configmap.yaml`` is read through the runtime
-resolver twice: strictly (our wire rules: any problem is a failure) and leniently (the engine's
-own parse: anything it would drop is a failure). Every pack's every field, every tenant
-mapping, both switches, the replay default and the global default must come back exactly as the
-source states them, and every value must lie within the engine's ``EngineOptions`` bounds. The
-comparison works on :class:`View`, so it does not depend on how a file was read.
+The variables of each of ``env.json``, ``dpm-policy.env`` and ``configmap.yaml`` must be, byte
+for byte, the ones it is meant to hold. Each file that holds the whole configuration is then
+read through the runtime resolver twice: strictly (our wire rules: any problem is a failure)
+and leniently (the engine's own parse: anything it would drop is a failure). Every pack's every
+field, every tenant mapping, both switches, the replay default and the global default must come
+back exactly as the source states them, and every value must lie within the engine's
+``EngineOptions`` bounds. The comparison works on :class:`View`, so it does not depend on how a
+file was read.
+
+Under ``catalog_delivery: postgres`` the dotenv file and the ConfigMap leave the catalog out, so
+they are checked by that comparison of variables alone: a strict read of them would rightly
+refuse every tenant and the global default as references to packs it cannot see, and a lenient
+one would see no pack. Their variables equal ``env.json``'s less the catalog, and ``env.json``
+is read in full, so nothing goes unchecked; the runtime's strictness stays as it is.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from dpm_policy.runtime import PolicyConfigError, PolicyRuntime
 from dpm_policy.runtime.decimals import canonical_decimal
 from dpm_policy.runtime.env_files import read_variables
 from dpm_policy.runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT
-from dpm_policy.runtime.variables import VARIABLES
+from dpm_policy.runtime.variables import CATALOG_JSON
 
 __all__ = [
     "Locator",
@@ -294,18 +302,56 @@ def _raw_variables(directory: Path) -> dict[str, dict[str, str]]:
     }
 
 
+def _variables_problem(
+    file_name: str, found: Mapping[str, str], wanted: Mapping[str, str], locator: Locator
+) -> Problem | None:
+    """A problem naming every variable that differs, is missing or is extra; None if equal."""
+    if dict(found) == dict(wanted):
+        return None
+    differing = sorted(
+        name for name in set(found) | set(wanted) if found.get(name) != wanted.get(name)
+    )
+    return _problem(
+        locator.of_environment(),
+        f"{file_name} does not hold the compiled variables exactly "
+        f"(differs in: {', '.join(differing)})",
+    )
+
+
+def _read_back(
+    reading: str, read: Reader, strict: bool, expected: View, locator: Locator
+) -> list[Problem]:
+    """One reading of one file through the runtime, compared with the source."""
+    try:
+        view = view_of_runtime(read(strict))
+    except PolicyConfigError as error:
+        return [
+            _problem(locator.of_environment(), f"{reading} refuses {item}")
+            for item in error.problems
+        ]
+    except (OSError, ValueError) as error:
+        return [_problem(locator.of_environment(), f"{reading} fails: {error}")]
+    problems = compare_views(expected, view, locator, reading)
+    if strict:
+        problems.extend(bounds_problems(view, locator))
+    return problems
+
+
 def verify_outputs(
     directory: Path,
     *,
     expected: View,
     variables: Mapping[str, str],
+    delivered: Mapping[str, str],
     catalog: Mapping[str, object],
     locator: Locator,
     label: str,
 ) -> list[Problem]:
     """Read the files in ``directory`` back; every problem found (empty when all agree).
 
-    ``label`` names the output in messages (the environment; the folder is a temporary one).
+    ``variables`` are all the compiled ones (``env.json``); ``delivered`` those that
+    ``dpm-policy.env`` and ``configmap.yaml`` hold. ``label`` names the output in messages (the
+    environment; the folder is a temporary one).
     """
     problems: list[Problem] = []
     # The text of every variable, byte for byte, in every container.
@@ -313,21 +359,11 @@ def verify_outputs(
         raw = _raw_variables(directory)
     except (OSError, ValueError) as error:
         return [_problem(locator.of_environment(), f"cannot read back the output: {error}")]
+    wanted = {"env.json": variables, "dpm-policy.env": delivered, "configmap.yaml": delivered}
     for file_name, found in raw.items():
-        unknown = sorted(set(found) - set(VARIABLES))
-        if unknown or dict(found) != dict(variables):
-            differing = sorted(
-                name
-                for name in set(found) | set(variables)
-                if found.get(name) != variables.get(name)
-            )
-            problems.append(
-                _problem(
-                    locator.of_environment(),
-                    f"{file_name} does not hold the compiled variables exactly "
-                    f"(differs in: {', '.join(differing)})",
-                )
-            )
+        mismatch = _variables_problem(file_name, found, wanted[file_name], locator)
+        if mismatch is not None:
+            problems.append(mismatch)
     try:
         pretty = json.loads((directory / "catalog.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
@@ -338,20 +374,9 @@ def verify_outputs(
                 _problem(locator.of_environment(), "catalog.json differs from the catalog variable")
             )
     for file_name, read in _readers(directory).items():
+        if CATALOG_JSON not in wanted[file_name]:
+            continue  # checked by its variables above (see the module's docstring)
         for strict in (True, False):
             reading = f"{label}/{file_name} ({'strict' if strict else 'engine'} read)"
-            try:
-                view = view_of_runtime(read(strict))
-            except PolicyConfigError as error:
-                problems.extend(
-                    _problem(locator.of_environment(), f"{reading} refuses {item}")
-                    for item in error.problems
-                )
-                continue
-            except (OSError, ValueError) as error:
-                problems.append(_problem(locator.of_environment(), f"{reading} fails: {error}"))
-                continue
-            problems.extend(compare_views(expected, view, locator, reading))
-            if strict:
-                problems.extend(bounds_problems(view, locator))
+            problems.extend(_read_back(reading, read, strict, expected, locator))
     return problems
