@@ -40,7 +40,9 @@ class PolicyRuntime:
     def __init__(self, config: LoadedConfig, *, strict: bool) -> None:
         self._config = config
         self._strict = strict
-        self._fingerprint = _fingerprint(config)
+        # Computed on first use: hashing a large configuration costs more than loading it
+        # for callers that never ask. Racing threads compute the same value; either wins.
+        self._fingerprint: str | None = None
 
     # -- construction -----------------------------------------------------------------------
 
@@ -112,12 +114,14 @@ class PolicyRuntime:
     @property
     def fingerprint(self) -> str:
         """SHA-256 hex of the canonical JSON of the active configuration (stable across runs)."""
+        if self._fingerprint is None:
+            self._fingerprint = _fingerprint(self._config)
         return self._fingerprint
 
     def __repr__(self) -> str:
         return (
             f"PolicyRuntime(enabled={self.enabled}, packs={len(self.catalog)}, "
-            f"tenants={len(self.tenant_map)}, fingerprint={self._fingerprint[:12]})"
+            f"tenants={len(self.tenant_map)}, fingerprint={self.fingerprint[:12]})"
         )
 
     # -- per request --------------------------------------------------------------------------
