@@ -81,10 +81,7 @@ def _source_locator(
     )
     name = env.model.environment
     tenants = {
-        tenant.model.tenant_id: (
-            tenant.file,
-            tenant.document.position(effective_pack_path(tenant.model, name)),
-        )
+        tenant.model.tenant_id: (tenant.document, effective_pack_path(tenant.model, name))
         for tenant in repository.tenants
     }
     return Locator(

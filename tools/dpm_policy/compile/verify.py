@@ -26,6 +26,8 @@ from pathlib import Path
 
 import yaml
 
+from dpm_policy.load.yaml_source import Path as YamlPath
+from dpm_policy.load.yaml_source import YamlDocument
 from dpm_policy.problems import Position, Problem
 from dpm_policy.runtime import PolicyConfigError, PolicyRuntime
 from dpm_policy.runtime.decimals import canonical_decimal
@@ -114,7 +116,9 @@ class Locator:
     environment_keys: Mapping[str, Position]
     packs: Mapping[str, tuple[str, Position]]
     settings: Mapping[tuple[str, str], tuple[str, Position]]
-    tenants: Mapping[str, tuple[str, Position]]
+    # tenant id -> its document and the path of the pack it maps to there; turned into a
+    # position only when a problem needs one (there may be tens of thousands of tenants).
+    tenants: Mapping[str, tuple[YamlDocument, YamlPath]]
     start: Position = field(default_factory=Position)
 
     def of_environment(self, key: str = "") -> tuple[str, Position]:
@@ -127,7 +131,11 @@ class Locator:
         return self.settings.get((pack_id, path)) or self.of_pack(pack_id)
 
     def of_tenant(self, tenant_id: str) -> tuple[str, Position]:
-        return self.tenants.get(tenant_id) or self.of_environment()
+        found = self.tenants.get(tenant_id)
+        if found is None:
+            return self.of_environment()
+        document, path = found
+        return document.file, document.position(path)
 
 
 def _problem(where: tuple[str, Position], message: str) -> Problem:
