@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ from dpm_policy.compile.tenant_map import build_tenant_map, effective_pack_path
 from dpm_policy.compile.variables import build_variables
 from dpm_policy.compile.verify import Locator, View, normal
 from dpm_policy.inheritance import FlatPack
+from dpm_policy.load.yaml_source import Path as YamlPath
+from dpm_policy.load.yaml_source import YamlDocument
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.model.types import CatalogDeliveryName
 from dpm_policy.problems import Position, Problem
@@ -80,10 +83,14 @@ def _source_locator(
         "default_policy_pack",
     )
     name = env.model.environment
-    tenants = {
-        tenant.model.tenant_id: (tenant.document, effective_pack_path(tenant.model, name))
-        for tenant in repository.tenants
-    }
+
+    @functools.cache
+    def tenant_sources() -> dict[str, tuple[YamlDocument, YamlPath]]:
+        return {
+            tenant.model.tenant_id: (tenant.document, effective_pack_path(tenant.model, name))
+            for tenant in repository.tenants
+        }
+
     return Locator(
         environment_file=env.file,
         environment_keys={key: document.position((key,)) for key in keys},
@@ -96,7 +103,7 @@ def _source_locator(
             for pack_id in env.model.packs
             for path, setting in flat[pack_id].settings.items()
         },
-        tenants=tenants,
+        tenant_sources=tenant_sources,
     )
 
 

@@ -19,7 +19,7 @@ is read in full, so nothing goes unchecked; the runtime's strictness stays as it
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -116,9 +116,10 @@ class Locator:
     environment_keys: Mapping[str, Position]
     packs: Mapping[str, tuple[str, Position]]
     settings: Mapping[tuple[str, str], tuple[str, Position]]
-    # tenant id -> its document and the path of the pack it maps to there; turned into a
-    # position only when a problem needs one (there may be tens of thousands of tenants).
-    tenants: Mapping[str, tuple[YamlDocument, YamlPath]]
+    # Gives, for each tenant id, its document and the path of the pack it maps to there. It
+    # is called, and positions are computed, only when a problem needs one: there may be tens
+    # of thousands of tenants.
+    tenant_sources: Callable[[], Mapping[str, tuple[YamlDocument, YamlPath]]]
     start: Position = field(default_factory=Position)
 
     def of_environment(self, key: str = "") -> tuple[str, Position]:
@@ -131,7 +132,7 @@ class Locator:
         return self.settings.get((pack_id, path)) or self.of_pack(pack_id)
 
     def of_tenant(self, tenant_id: str) -> tuple[str, Position]:
-        found = self.tenants.get(tenant_id)
+        found = self.tenant_sources().get(tenant_id)
         if found is None:
             return self.of_environment()
         document, path = found
