@@ -20,22 +20,23 @@ MAX_FILE_BYTES = 256 * 1024
 _NOT_PRINTABLE = re.compile(r"[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def relative_name(root: Path, path: Path) -> str:
+def relative_name(root: Path, path: Path | str) -> str:
     """The path as authors see it: relative to the repository root, forward slashes."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    # Plain string work: this runs once per file, and pathlib's parsing is the slow part.
+    text, prefix = os.fspath(path), os.fspath(root).rstrip(os.sep) + os.sep
+    if text.startswith(prefix):
+        text = text[len(prefix) :]
+    return text.replace(os.sep, "/")
 
 
 def _fail(name: str, code: str, message: str, position: Position | None = None) -> YamlLoadError:
     return YamlLoadError([Problem(name, position or Position(1, 1), code, message)])
 
 
-def _read_bytes(root: Path, path: Path, name: str) -> bytes:
+def _read_bytes(root: Path, path: Path | str, name: str) -> bytes:
     try:
-        if path.is_symlink():
-            target = path.resolve(strict=True)
+        if os.path.islink(path):
+            target = Path(path).resolve(strict=True)
             if not target.is_relative_to(root.resolve()):
                 raise _fail(
                     name,
@@ -119,7 +120,7 @@ def _decode(raw: bytes, name: str) -> str:
     return text
 
 
-def load_document(root: Path, path: Path) -> YamlDocument:
+def load_document(root: Path, path: Path | str) -> YamlDocument:
     """Read and parse one file; raises ``YamlLoadError`` with positioned problems."""
     name = relative_name(root, path)
     text = _decode(_read_bytes(root, path, name), name)
