@@ -8,6 +8,7 @@ report it with the command that produced it).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -31,10 +32,21 @@ _EPILOG = """exit codes:
 """
 
 
+# A database URL's password, or a keyword DSN's: argparse echoes stray arguments, and a DSN
+# given without --dsn would otherwise be printed whole.
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
+
+
+def _mask_passwords(text: str) -> str:
+    text = _URL_PASSWORD.sub(r"\1********@", text)
+    return _KEYWORD_PASSWORD.sub(r"\1********", text)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.stderr.write(f"{self.prog}: error: {_mask_passwords(message)}\n")
         raise SystemExit(EXIT_USAGE)
 
 
