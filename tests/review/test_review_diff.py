@@ -299,3 +299,19 @@ def test_the_repository_itself_has_no_violations_against_head() -> None:
     review = diff_report(root=REPO_ROOT, base="HEAD", head="HEAD")
     assert review.violations == ()
     assert all(env.status == "unchanged" for env in review.environments)
+
+
+def test_catalog_delivery_change_is_reported(repo: Path) -> None:
+    edit(
+        repo,
+        "environments/prod.yaml",
+        "tenant_resolution_enabled: true",
+        "tenant_resolution_enabled: true\ncatalog_delivery: postgres",
+    )
+    review = diff_report(root=repo, base="HEAD")
+    prod = _env(review, "prod")
+    assert prod.status == "changed"
+    assert [(s.variable, s.old, s.new) for s in prod.settings] == [
+        ("catalog_delivery", "environment", "postgres")
+    ]
+    assert "catalog delivery" in RENDERERS["markdown"](review)

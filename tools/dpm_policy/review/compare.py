@@ -63,7 +63,10 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _settings(old: PolicyRuntime, new: PolicyRuntime) -> tuple[SettingChange, ...]:
+def _settings(
+    old_env: CompiledEnvironment, new_env: CompiledEnvironment
+) -> tuple[SettingChange, ...]:
+    old, new = old_env.runtime, new_env.runtime
     pairs = (
         ("packs enabled", "DPM_POLICY_PACKS_ENABLED", _flag(old.enabled), _flag(new.enabled)),
         (
@@ -83,6 +86,12 @@ def _settings(old: PolicyRuntime, new: PolicyRuntime) -> tuple[SettingChange, ..
             "DPM_DEFAULT_POLICY_PACK_ID",
             old.default_policy_pack_id,
             new.default_policy_pack_id,
+        ),
+        (
+            "catalog delivery",
+            "catalog_delivery",
+            old_env.catalog_delivery,
+            new_env.catalog_delivery,
         ),
     )
     return tuple(SettingChange(*pair) for pair in pairs if pair[2] != pair[3])
@@ -120,7 +129,7 @@ def compare_environment(
     after = new.runtime if new else _EMPTY
     packs = _packs(before, after)
     tenants = _tenants(before, after)
-    settings = _settings(before, after) if old and new else ()
+    settings = _settings(old, new) if old and new else ()
     sizes = _sizes(old, new)
     status: EnvironmentStatus
     if old is None:

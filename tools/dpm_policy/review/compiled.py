@@ -12,6 +12,7 @@ from dpm_policy.errors import InputError
 from dpm_policy.formats import FORMATS
 from dpm_policy.inheritance import FlatPack, flatten
 from dpm_policy.model import EnvironmentFile
+from dpm_policy.model.types import DEFAULT_CATALOG_DELIVERY
 from dpm_policy.repository import KINDS, Entry, Repository, load_repository
 from dpm_policy.review.sources import Side
 from dpm_policy.runtime import PolicyRuntime
@@ -31,6 +32,8 @@ class CompiledEnvironment:
     runtime: PolicyRuntime
     # variable -> (bytes, limit)
     sizes: dict[str, tuple[int, int]]
+    # How the catalog reaches the engine: through the variables, or through Postgres.
+    catalog_delivery: str = DEFAULT_CATALOG_DELIVERY
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ def _read(folder: Path, name: str) -> CompiledEnvironment:
         variable: (int(entry["bytes"]), int(entry["limit"]))
         for variable, entry in manifest.get("variables", {}).items()
     }
-    return CompiledEnvironment(name, runtime, sizes)
+    delivery = str(manifest.get("catalog_delivery", DEFAULT_CATALOG_DELIVERY))
+    return CompiledEnvironment(name, runtime, sizes, delivery)
 
 
 def compile_side(side: Side, out: Path) -> CompiledSide:
