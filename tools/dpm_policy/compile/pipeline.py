@@ -20,6 +20,7 @@ from dpm_policy.compile.verify import verify_outputs
 from dpm_policy.errors import UsageError
 from dpm_policy.inheritance import flatten
 from dpm_policy.problems import Problem, sort_problems
+from dpm_policy.repository import Repository
 from dpm_policy.validate import validate
 
 __all__ = ["CompileResult", "WrittenEnvironment", "compile_repository"]
@@ -45,6 +46,8 @@ class CompileResult:
     source_commit: str | None = None
     # False when validation failed, so nothing was built at all.
     validated: bool = True
+    # The documents as validated, for callers that go on to read them (the review).
+    repository: Repository | None = None
 
     @property
     def ok(self) -> bool:
@@ -123,7 +126,9 @@ def compile_repository(
                     build.configmap_name,
                 )
             )
-        return CompileResult(sort_problems(problems), tuple(written), commit)
+        return CompileResult(
+            sort_problems(problems), tuple(written), commit, repository=validation.repository
+        )
     finally:
         for _, folder in staged:
             discard(folder)

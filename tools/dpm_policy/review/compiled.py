@@ -13,7 +13,7 @@ from dpm_policy.formats import FORMATS
 from dpm_policy.inheritance import FlatPack, flatten
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.model.types import DEFAULT_CATALOG_DELIVERY
-from dpm_policy.repository import KINDS, Entry, Repository, load_repository
+from dpm_policy.repository import KINDS, Entry, Repository
 from dpm_policy.review.sources import Side
 from dpm_policy.runtime import PolicyRuntime
 
@@ -79,7 +79,8 @@ def compile_side(side: Side, out: Path) -> CompiledSide:
             f"the {side.label} does not compile, so it cannot be reviewed; fix these first:\n"
             + FORMATS["text"](errors).rstrip("\n")
         )
-    repository, _ = load_repository(side.root)
+    repository = result.repository
+    assert repository is not None  # a successful compile carries what it validated
     flat, _ = flatten(repository.pack_index())
     environments = {
         written.environment: _read(written.path, written.environment) for written in result.written
