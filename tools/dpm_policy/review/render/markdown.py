@@ -120,14 +120,13 @@ def _tenants(tenants: TenantChanges, detail: Detail) -> list[str]:
 
 
 def _size(size: SizeChange) -> str:
-    def amount(value: int | None) -> str:
-        return "none" if value is None else f"{value:,}"
-
-    share = "" if size.new is None else f" ({100 * size.new / size.limit:.1f} % of the limit)"
-    return (
-        f"- {_code(size.variable)}: {amount(size.old)} → {amount(size.new)} bytes "
-        f"of {size.limit:,}{share}"
-    )
+    # A side without the variable does not deliver it (no environment there, or its
+    # catalog goes through Postgres).
+    old = "not delivered" if size.old is None else f"{size.old:,}"
+    if size.new is None:
+        return f"- {_code(size.variable)}: {old} bytes → not delivered"
+    share = f"{100 * size.new / size.limit:.1f} % of the limit"
+    return f"- {_code(size.variable)}: {old} → {size.new:,} bytes of {size.limit:,} ({share})"
 
 
 def _environment(env: EnvironmentDiff, detail: Detail) -> list[str]:
