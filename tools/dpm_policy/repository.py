@@ -15,7 +15,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dpm_policy.errors import InputError
-from dpm_policy.load.source_files import load_document, relative_name
+from dpm_policy.load.source_files import read_document
+from dpm_policy.load.trees import DiskTree, SourceTree
 from dpm_policy.load.yaml_source import YamlDocument, YamlLoadError
 from dpm_policy.model import EnvironmentFile, PolicyPackFile, TenantFile
 from dpm_policy.model.messages import problems_from_validation
@@ -104,50 +105,50 @@ class Repository:
         return index
 
 
-def _walk(root: Path, folder: str, problems: list[Problem]) -> Iterator[str]:
-    """The ``.yaml`` files below ``root/folder`` in a stable order; near misses are reported.
+def _walk(tree: SourceTree, folder: str, problems: list[Problem]) -> list[str]:
+    """The ``.yaml`` files below ``folder`` in a stable order; near misses are reported.
 
-    Paths stay strings, ordered folder by folder as ``Path`` would order them: at tens of
-    thousands of files, pathlib's parsing costs more than reading them.
+    Files in hidden folders are skipped. Paths stay strings, ordered folder by folder as
+    ``Path`` would order them: at tens of thousands of files, pathlib's parsing costs more than
+    reading them.
     """
-    base = os.path.join(root, folder)
     found: list[str] = []
-    for directory, subdirs, files in os.walk(base, followlinks=False):
-        subdirs[:] = sorted(name for name in subdirs if not name.startswith("."))
-        for name in files:
-            path = os.path.join(directory, name)
-            if name.endswith(".yaml"):
-                found.append(path)
-            elif name.lower().endswith((".yml", ".yaml", ".json")):
-                problems.append(
-                    Problem(
-                        relative_name(root, path),
-                        Position(1, 1),
-                        "file-name",
-                        "only files ending in .yaml are read; rename it to "
-                        + file_name(f"{Path(name).stem}.yaml"),
-                    )
+    for path in tree.files(folder):
+        directory, _, name = path.rpartition("/")
+        if "/." in directory[len(folder) :]:
+            continue
+        if name.endswith(".yaml"):
+            found.append(path)
+        elif name.lower().endswith((".yml", ".yaml", ".json")):
+            problems.append(
+                Problem(
+                    path,
+                    Position(1, 1),
+                    "file-name",
+                    "only files ending in .yaml are read; rename it to "
+                    + file_name(f"{_stem(name)}.yaml"),
                 )
-            elif name not in _IGNORED_NAMES and not name.startswith("."):
-                problems.append(
-                    Problem(
-                        relative_name(root, path),
-                        Position(1, 1),
-                        "file-name",
-                        f"unexpected file in {folder}/; only .yaml policy files belong here",
-                        "warning",
-                    )
+            )
+        elif name not in _IGNORED_NAMES and not name.startswith("."):
+            problems.append(
+                Problem(
+                    path,
+                    Position(1, 1),
+                    "file-name",
+                    f"unexpected file in {folder}/; only .yaml policy files belong here",
+                    "warning",
                 )
-    yield from sorted(found, key=lambda path: path.split(os.sep))
+            )
+    return sorted(found, key=lambda path: path.split("/"))
 
 
 def _load_kind(
-    root: Path, kind: Kind, problems: list[Problem], invalid: set[str]
+    tree: SourceTree, kind: Kind, problems: list[Problem], invalid: set[str]
 ) -> Iterator[Entry[Any]]:
     """The valid documents of one kind; the others' problems go to ``problems``."""
-    for path in _walk(root, kind.folder, problems):
+    for path in _walk(tree, kind.folder, problems):
         try:
-            document = load_document(root, path)
+            document = read_document(tree, path)
         except YamlLoadError as error:
             problems.extend(error.problems)
             invalid.add(_stem(path))
@@ -177,12 +178,16 @@ def _load_kind(
         yield Entry(model, document)
 
 
-def load_repository(root: Path) -> tuple[Repository, list[Problem]]:
-    """Load every document below ``root``; returns the valid ones and every problem found."""
-    if not root.is_dir():
+def load_repository(
+    root: Path, *, tree: SourceTree | None = None
+) -> tuple[Repository, list[Problem]]:
+    """Load every document of the repository at ``root``; returns the valid ones and every
+    problem found. The files come from ``tree``, by default the folder ``root`` on disk."""
+    tree = tree if tree is not None else DiskTree(root)
+    if not tree.is_folder(""):
         what = "not a folder" if root.exists() else "no such folder"
         raise InputError(f"{root}: {what}; pass the repository's folder with --root")
-    if not any((root / kind.folder).is_dir() for kind in KINDS.values()):
+    if not any(tree.is_folder(kind.folder) for kind in KINDS.values()):
         raise InputError(
             f"{root}: not a policy repository (it has no packs/, tenants/ or environments/ "
             "folder); run in the repository or pass --root"
@@ -190,9 +195,9 @@ def load_repository(root: Path) -> tuple[Repository, list[Problem]]:
     problems: list[Problem] = []
     repository = Repository(root)
     invalid = repository.invalid_ids = {name: set() for name in KINDS}
-    repository.packs = list(_load_kind(root, KINDS["pack"], problems, invalid["pack"]))
-    repository.tenants = list(_load_kind(root, KINDS["tenant"], problems, invalid["tenant"]))
+    repository.packs = list(_load_kind(tree, KINDS["pack"], problems, invalid["pack"]))
+    repository.tenants = list(_load_kind(tree, KINDS["tenant"], problems, invalid["tenant"]))
     repository.environments = list(
-        _load_kind(root, KINDS["environment"], problems, invalid["environment"])
+        _load_kind(tree, KINDS["environment"], problems, invalid["environment"])
     )
     return repository, problems

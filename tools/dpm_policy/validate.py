@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dpm_policy.checks import run_checks
+from dpm_policy.load.trees import SourceTree
 from dpm_policy.problems import Problem, sort_problems
 from dpm_policy.repository import Repository, load_repository
 
@@ -32,8 +33,9 @@ class ValidationResult:
         return not self.errors
 
 
-def validate(*, root: Path) -> ValidationResult:
-    """Load and check the repository at ``root``. Raises ``InputError`` if it cannot be read."""
-    repository, problems = load_repository(root)
+def validate(*, root: Path, tree: SourceTree | None = None) -> ValidationResult:
+    """Load and check the repository at ``root``, its files read from ``tree`` (by default the
+    folder on disk). Raises ``InputError`` if it cannot be read."""
+    repository, problems = load_repository(root, tree=tree)
     problems.extend(run_checks(repository))
     return ValidationResult(repository, sort_problems(problems))

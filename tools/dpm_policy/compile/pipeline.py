@@ -19,6 +19,7 @@ from dpm_policy.compile.output import Staged, discard, stage, swap_in
 from dpm_policy.compile.verify import verify_outputs
 from dpm_policy.errors import UsageError
 from dpm_policy.inheritance import flatten
+from dpm_policy.load.trees import SourceTree
 from dpm_policy.problems import Problem, sort_problems
 from dpm_policy.repository import Repository
 from dpm_policy.validate import validate
@@ -64,14 +65,17 @@ def compile_repository(
     out: Path | None = None,
     environments: Sequence[str] = (),
     source_commit: str | None = None,
+    tree: SourceTree | None = None,
 ) -> CompileResult:
     """Compile ``environments`` (default: all) of the repository at ``root`` into ``out``.
+
+    The sources are read from ``tree``, by default the folder ``root`` on disk.
 
     Raises ``UsageError`` for an unknown environment name and ``InputError`` when the
     repository cannot be read or the output cannot be written; problems in the files are
     returned, not raised.
     """
-    validation = validate(root=root)
+    validation = validate(root=root, tree=tree)
     known = validation.repository.environment_index()
     unknown = [name for name in environments if name not in known]
     if unknown:

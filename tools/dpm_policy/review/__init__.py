@@ -1,7 +1,7 @@
 """The review of a change: two compiled trees compared per environment, and the change rules.
 
-``diff_report`` exports the base (and, if asked, the head) with git, compiles both sides with
-the compiler's library into temporary folders, reads each environment back with the runtime
+``diff_report`` reads the base (and, if asked, the head) from git's objects, compiles both sides
+with the compiler's library into temporary folders, reads each environment back with the runtime
 resolver, and compares what the engine would get. The renderers in ``RENDERERS`` turn the
 result into a pull-request comment (markdown) or JSON.
 """
@@ -17,7 +17,7 @@ from dpm_policy.review.compiled import CompiledSide, SideDoesNotCompile, compile
 from dpm_policy.review.model import Review
 from dpm_policy.review.render import RENDERERS
 from dpm_policy.review.rules import DEFAULT_PROTECTED, RULES, RuleContext, check_rules
-from dpm_policy.review.sources import export_ref, working_tree
+from dpm_policy.review.sources import ref_side, working_tree
 
 __all__ = [
     "DEFAULT_PROTECTED",
@@ -57,8 +57,8 @@ def diff_report(
     """
     with tempfile.TemporaryDirectory(prefix="dpm-policy-review-") as temporary:
         folder = Path(temporary)
-        base_side = export_ref(root, base, folder / "base")
-        head_side = working_tree(root) if head is None else export_ref(root, head, folder / "head")
+        base_side = ref_side(root, base)
+        head_side = working_tree(root) if head is None else ref_side(root, head)
         compiled_base = compile_side(base_side, folder / "dist-base")
         compiled_head = compile_side(head_side, folder / "dist-head")
         return compare_sides(compiled_base, compiled_head, protected=protected)

@@ -11,6 +11,7 @@ from dpm_policy.compile.pipeline import compile_repository
 from dpm_policy.errors import InputError
 from dpm_policy.formats import FORMATS
 from dpm_policy.inheritance import FlatPack, flatten
+from dpm_policy.load.trees import SourceTree
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.model.types import DEFAULT_CATALOG_DELIVERY
 from dpm_policy.repository import KINDS, Entry, Repository
@@ -49,8 +50,8 @@ class CompiledSide:
         return self.repository.environment_index().get(name)
 
 
-def _is_policy_root(root: Path) -> bool:
-    return any((root / kind.folder).is_dir() for kind in KINDS.values())
+def _is_policy_root(tree: SourceTree) -> bool:
+    return any(tree.is_folder(kind.folder) for kind in KINDS.values())
 
 
 def _read(folder: Path, name: str) -> CompiledEnvironment:
@@ -70,9 +71,9 @@ def compile_side(side: Side, out: Path) -> CompiledSide:
     A side without policy folders (say, a commit before the first pack) compiles to nothing.
     Raises ``SideDoesNotCompile`` with the compiler's problems when the side has errors.
     """
-    if not _is_policy_root(side.root):
+    if not _is_policy_root(side.tree):
         return CompiledSide(side, Repository(side.root), {}, {})
-    result = compile_repository(root=side.root, out=out, source_commit=side.commit)
+    result = compile_repository(root=side.root, out=out, source_commit=side.commit, tree=side.tree)
     if not result.ok:
         errors = [problem for problem in result.problems if problem.is_error]
         raise SideDoesNotCompile(
