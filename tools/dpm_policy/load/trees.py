@@ -265,7 +265,7 @@ class GitTree:
         if entry is None:
             raise _link_to_nothing(name)
         if entry.mode == _SYMLINK:
-            entry = self._entries[self._resolve(name, name)]
+            entry = self._entries[self._resolve(name)]
         if entry.mode == _SUBMODULE:
             raise _not_a_file(name, "a submodule")
         content = self._blob(entry.sha)
@@ -275,14 +275,14 @@ class GitTree:
 
     def _links_to_folder(self, name: str) -> bool:
         try:
-            return self._resolve(name, name, allow_folder=True) in self._folders
+            return self._resolve(name, allow_folder=True) in self._folders
         except YamlLoadError:
             return False
 
-    def _resolve(self, path: str, name: str, *, allow_folder: bool = False) -> str:
-        """The entry the symbolic link at ``path`` leads to, following every link on the way
-        as the file system would; refusals are reported for the file ``name``."""
-        pending = path.split("/")
+    def _resolve(self, name: str, *, allow_folder: bool = False) -> str:
+        """The entry the symbolic link ``name`` leads to (or, with ``allow_folder``, the
+        folder), following every link on the way as the file system would."""
+        pending = name.split("/")
         resolved: list[str] = []
         links = 0
         while pending:
