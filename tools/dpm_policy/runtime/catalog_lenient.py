@@ -11,7 +11,12 @@ from decimal import Decimal
 
 from dpm_policy.runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT, RENAMED_FIELDS, SECTIONS
 from dpm_policy.runtime.frozen import FrozenMap
-from dpm_policy.runtime.json_text import JsonObject, JsonTextError, engine_json
+from dpm_policy.runtime.json_text import (
+    JsonObject,
+    JsonTextError,
+    engine_json,
+    repeated_keys_dropped,
+)
 from dpm_policy.runtime.lax import LaxError, lax_bool, lax_decimal, lax_int
 from dpm_policy.runtime.pack import FieldValue, PolicyPack
 from dpm_policy.runtime.problems import Dropped
@@ -42,15 +47,7 @@ def parse_catalog_lenient(text: str | None, dropped: list[Dropped]) -> dict[str,
             Dropped(CATALOG_JSON, "", "invalid", "whole catalog lost: not a JSON object")
         )
         return {}
-    for key in raw.duplicates:
-        dropped.append(
-            Dropped(
-                CATALOG_JSON,
-                display_key(key),
-                "superseded",
-                "id written more than once; only the last entry is read",
-            )
-        )
+    dropped.extend(repeated_keys_dropped(CATALOG_JSON, raw, "id written more than once"))
     catalog: dict[str, PolicyPack] = {}
     for key, definition in raw.items():
         where = display_key(key)

@@ -10,13 +10,24 @@ from __future__ import annotations
 import json
 from typing import NoReturn
 
-__all__ = ["JsonObject", "JsonTextError", "engine_json", "strict_json"]
+from dpm_policy.runtime.problems import Dropped
+from dpm_policy.runtime.safe_text import display_key
+
+__all__ = ["JsonObject", "JsonTextError", "engine_json", "repeated_keys_dropped", "strict_json"]
 
 
 class JsonObject(dict[str, object]):
     """A decoded JSON object plus the keys that appeared more than once in it."""
 
     duplicates: tuple[str, ...] = ()
+
+
+def repeated_keys_dropped(variable: str, obj: JsonObject, what: str) -> list[Dropped]:
+    """What ``json.loads`` silently lost: every key written more than once in ``obj``."""
+    return [
+        Dropped(variable, display_key(key), "superseded", f"{what}; only the last entry is read")
+        for key in obj.duplicates
+    ]
 
 
 class JsonTextError(ValueError):

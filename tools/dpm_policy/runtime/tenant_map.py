@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from dpm_policy.runtime.ids import check_keys, check_reference_text
-from dpm_policy.runtime.json_text import JsonObject, JsonTextError, engine_json, strict_json
+from dpm_policy.runtime.json_text import (
+    JsonObject,
+    JsonTextError,
+    engine_json,
+    repeated_keys_dropped,
+    strict_json,
+)
 from dpm_policy.runtime.problems import ConfigProblem, Dropped
 from dpm_policy.runtime.safe_text import display_key, safe_repr
 from dpm_policy.runtime.variables import TENANT_MAP_JSON
@@ -25,15 +31,7 @@ def parse_tenant_map_lenient(text: str | None, dropped: list[Dropped]) -> dict[s
     if not isinstance(raw, JsonObject):
         dropped.append(Dropped(TENANT_MAP_JSON, "", "invalid", "whole map lost: not a JSON object"))
         return {}
-    for key in raw.duplicates:
-        dropped.append(
-            Dropped(
-                TENANT_MAP_JSON,
-                display_key(key),
-                "superseded",
-                "tenant written twice; only the last entry is read",
-            )
-        )
+    dropped.extend(repeated_keys_dropped(TENANT_MAP_JSON, raw, "tenant written twice"))
     mapping: dict[str, str] = {}
     for key, value in raw.items():
         where = display_key(key)
