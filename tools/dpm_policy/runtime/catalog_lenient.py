@@ -13,9 +13,7 @@ from dpm_policy.runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT, RENAMED_
 from dpm_policy.runtime.frozen import FrozenMap
 from dpm_policy.runtime.json_text import (
     JsonObject,
-    JsonTextError,
-    engine_json,
-    repeated_keys_dropped,
+    engine_object,
 )
 from dpm_policy.runtime.lax import LaxError, lax_bool, lax_decimal, lax_int
 from dpm_policy.runtime.pack import FieldValue, PolicyPack
@@ -34,20 +32,11 @@ _ENTRY_KEYS = frozenset(("version", *SECTIONS))
 
 def parse_catalog_lenient(text: str | None, dropped: list[Dropped]) -> dict[str, PolicyPack]:
     """The packs the engine would keep, in the engine's order."""
-    stripped = (text or "").strip()
-    if not stripped:
+    raw = engine_object(
+        CATALOG_JSON, text, whole="catalog", repeated="id written more than once", dropped=dropped
+    )
+    if raw is None:
         return {}
-    try:
-        raw = engine_json(stripped)
-    except JsonTextError as exc:
-        dropped.append(Dropped(CATALOG_JSON, "", "invalid", f"whole catalog lost: {exc}"))
-        return {}
-    if not isinstance(raw, JsonObject):
-        dropped.append(
-            Dropped(CATALOG_JSON, "", "invalid", "whole catalog lost: not a JSON object")
-        )
-        return {}
-    dropped.extend(repeated_keys_dropped(CATALOG_JSON, raw, "id written more than once"))
     catalog: dict[str, PolicyPack] = {}
     for key, definition in raw.items():
         where = display_key(key)

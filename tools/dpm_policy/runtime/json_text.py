@@ -13,21 +13,13 @@ from typing import NoReturn
 from dpm_policy.runtime.problems import Dropped
 from dpm_policy.runtime.safe_text import display_key
 
-__all__ = ["JsonObject", "JsonTextError", "engine_json", "repeated_keys_dropped", "strict_json"]
+__all__ = ["JsonObject", "JsonTextError", "engine_json", "engine_object", "strict_json"]
 
 
 class JsonObject(dict[str, object]):
     """A decoded JSON object plus the keys that appeared more than once in it."""
 
     duplicates: tuple[str, ...] = ()
-
-
-def repeated_keys_dropped(variable: str, obj: JsonObject, what: str) -> list[Dropped]:
-    """What ``json.loads`` silently lost: every key written more than once in ``obj``."""
-    return [
-        Dropped(variable, display_key(key), "superseded", f"{what}; only the last entry is read")
-        for key in obj.duplicates
-    ]
 
 
 class JsonTextError(ValueError):
@@ -93,3 +85,32 @@ def _finite_float(text: str) -> float:
     if value in (float("inf"), float("-inf")):
         raise JsonTextError(f"the number {text[:32]} is out of range (write a decimal as a string)")
     return value
+
+
+def engine_object(
+    variable: str, text: str | None, *, whole: str, repeated: str, dropped: list[Dropped]
+) -> JsonObject | None:
+    """The JSON object the engine reads from ``variable``, or None where it reads nothing.
+
+    The engine strips the text, treats blank as unset, and loses the whole variable to bad
+    JSON or a non-object, without a word; here each loss goes to ``dropped``, and so does
+    every key that ``json.loads`` kept only the last of (``whole`` and ``repeated`` word them).
+    """
+    stripped = (text or "").strip()
+    if not stripped:
+        return None
+    try:
+        raw = engine_json(stripped)
+    except JsonTextError as exc:
+        dropped.append(Dropped(variable, "", "invalid", f"whole {whole} lost: {exc}"))
+        return None
+    if not isinstance(raw, JsonObject):
+        dropped.append(Dropped(variable, "", "invalid", f"whole {whole} lost: not a JSON object"))
+        return None
+    dropped.extend(
+        Dropped(
+            variable, display_key(key), "superseded", f"{repeated}; only the last entry is read"
+        )
+        for key in raw.duplicates
+    )
+    return raw

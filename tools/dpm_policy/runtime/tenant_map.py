@@ -6,8 +6,7 @@ from dpm_policy.runtime.ids import check_keys, check_reference_text
 from dpm_policy.runtime.json_text import (
     JsonObject,
     JsonTextError,
-    engine_json,
-    repeated_keys_dropped,
+    engine_object,
     strict_json,
 )
 from dpm_policy.runtime.problems import ConfigProblem, Dropped
@@ -20,18 +19,11 @@ __all__ = ["parse_tenant_map_lenient", "parse_tenant_map_strict"]
 def parse_tenant_map_lenient(text: str | None, dropped: list[Dropped]) -> dict[str, str]:
     """Exactly ``parse_tenant_policy_pack_map``: keys and values stripped, blanks and
     non-string values skipped, the last of colliding keys wins, values never checked."""
-    stripped = (text or "").strip()
-    if not stripped:
+    raw = engine_object(
+        TENANT_MAP_JSON, text, whole="map", repeated="tenant written twice", dropped=dropped
+    )
+    if raw is None:
         return {}
-    try:
-        raw = engine_json(stripped)
-    except JsonTextError as exc:
-        dropped.append(Dropped(TENANT_MAP_JSON, "", "invalid", f"whole map lost: {exc}"))
-        return {}
-    if not isinstance(raw, JsonObject):
-        dropped.append(Dropped(TENANT_MAP_JSON, "", "invalid", "whole map lost: not a JSON object"))
-        return {}
-    dropped.extend(repeated_keys_dropped(TENANT_MAP_JSON, raw, "tenant written twice"))
     mapping: dict[str, str] = {}
     for key, value in raw.items():
         where = display_key(key)
