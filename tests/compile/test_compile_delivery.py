@@ -22,7 +22,8 @@ from dpm_policy.publish import load_desired_rows
 from dpm_policy.runtime import PolicyConfigError, PolicyRuntime
 from dpm_policy.runtime.variables import CATALOG_JSON, VARIABLES
 
-OVER = 131_043  # one byte more than the catalog variable may hold (ENGINE_CONTRACT.md section 8)
+# One byte more than the catalog variable may hold (docs/engine-contract.md section 8).
+OVER = 131_043
 FIX = (
     "set catalog_delivery: postgres in environments/dev.yaml and publish with "
     "dpm-policy publish --env dev --apply"

@@ -9,7 +9,7 @@ from publish_items import CONSERVATIVE, STANDARD, engine_bytes, expanded_item
 
 from dpm_policy.publish import desired_row, desired_rows, encode_definition
 
-# ENGINE_CONTRACT.md section 6: the engine's expanded item for dpm_standard_v1.
+# docs/engine-contract.md section 6: the engine's expanded item for dpm_standard_v1.
 CONTRACT_ITEM = (
     '{"policy_pack_id":"dpm_standard_v1","version":"2",'
     '"turnover_policy":{"max_turnover_pct":"0.10"},'
@@ -53,7 +53,8 @@ def test_the_contract_example_encodes_as_the_engine_does() -> None:
 
 
 def test_sizes_match_the_contracts_measurements() -> None:
-    # ENGINE_CONTRACT.md section 8: 500 + id length all-null; 554 fully set, one group, id of 15.
+    # docs/engine-contract.md section 8: 500 + id length all-null; 554 fully set, one group,
+    # id of 15.
     assert len(encode_definition(expanded_item("a" * 15))) == 515
     full = expanded_item(
         "b" * 15,

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from review_repo import REPO_ROOT, commit_all, edit, git, init_repo, mini_repo, write_files
 
 from dpm_policy.review import RENDERERS, Review, diff_report
 from dpm_policy.review.model import EnvironmentDiff, FieldChange, PackChange
+from git_repos import REPO_ROOT, commit_all, edit, git, init_repo, mini_repo, write_files
 
 pytestmark = [pytest.mark.git, pytest.mark.slow]
 
@@ -227,7 +227,7 @@ def test_empty_base_adds_everything(tmp_path: Path) -> None:
     init_repo(repo)
     (repo / "README.md").write_text("policies\n", encoding="utf-8")
     commit_all(repo, "empty")
-    from review_repo import MINI
+    from git_repos import MINI
 
     write_files(repo, dict(MINI))
     review = diff_report(root=repo, base="HEAD")

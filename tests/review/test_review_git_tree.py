@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from review_repo import MINI, commit_all, edit, git, init_repo, write_files
 
 from dpm_policy.load.trees import MAX_FILE_BYTES, GitTree
 from dpm_policy.load.yaml_source import YamlLoadError
@@ -15,6 +14,7 @@ from dpm_policy.problems import Problem
 from dpm_policy.review import compiled, diff_report
 from dpm_policy.review.sources import Side
 from dpm_policy.validate import validate
+from git_repos import MINI, commit_all, edit, git, init_repo, write_files
 
 pytestmark = [pytest.mark.git]
 

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-from review_repo import edit, mini_repo, write_files
 
 from dpm_policy.problems import Position, Problem
 from dpm_policy.review import RENDERERS, diff_report
@@ -20,6 +19,7 @@ from dpm_policy.review.model import (
     TenantChanges,
 )
 from dpm_policy.review.render.markdown import COMMENT_LIMIT
+from git_repos import edit, mini_repo, write_files
 
 GOLDEN = Path(__file__).with_name("golden") / "ship_new_pack.md"
 

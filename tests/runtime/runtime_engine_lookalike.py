@@ -1,4 +1,4 @@
-"""An independent model of the engine, written from ENGINE_CONTRACT.md with pydantic.
+"""An independent model of the engine, written from docs/engine-contract.md with pydantic.
 
 The lenient loader must agree with the engine, whose validation is pydantic's; so the tests
 compare it with this look-alike, which *uses* pydantic, over tables and random inputs.

@@ -14,7 +14,7 @@ def check(repository: Repository) -> Iterator[Problem]:
     """An environment ships only packs that exist, each once, and its default pack is one it
     ships. A tenant's default packs exist, its default pack ships to every environment (or the
     tenant overrides it there), and its overrides name existing environments. The engine never
-    checks these: an unknown pack id is a silent no-op at request time (ENGINE_CONTRACT.md
+    checks these: an unknown pack id is a silent no-op at request time (docs/engine-contract.md
     sections 4 and 5). A reference to a file that is present but invalid is not reported again:
     that file's own problems are."""
     packs = repository.pack_index()

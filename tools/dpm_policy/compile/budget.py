@@ -1,4 +1,4 @@
-"""Size limits of what the engine can be given (ENGINE_CONTRACT.md section 8).
+"""Size limits of what the engine can be given (docs/engine-contract.md section 8).
 
 Linux refuses to start a process whose environment holds one ``NAME=value`` string longer than
 ``MAX_ARG_STRLEN`` (131,072 bytes including the terminating NUL): ``execve`` fails with E2BIG

@@ -1,4 +1,4 @@
-"""Flattened packs to the catalog's wire entries (ENGINE_CONTRACT.md section 2).
+"""Flattened packs to the catalog's wire entries (docs/engine-contract.md section 2).
 
 An entry holds the pack's version and only the settings it ends up with after inheritance:
 no nulls, no empty sections, decimals as canonical plain-notation strings, group constraints as

@@ -1,4 +1,4 @@
-"""The engine's environment variables for one environment (ENGINE_CONTRACT.md section 1)."""
+"""The engine's environment variables for one environment (docs/engine-contract.md section 1)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Publish a compiled catalog to the engine's Postgres table ``dpm_policy_packs``.
 
-The engine at HEAD reads its policy packs only from that table (ENGINE_CONTRACT.md sections 7
+The engine at HEAD reads its policy packs only from that table (docs/engine-contract.md sections 7
 and 9.1). The flow is one way: compiled ``env.json`` -> desired rows -> plan against the table
 -> apply in one locked, verified transaction, or report drift. Only ``commands.publish`` prints
 or exits; everything here returns values or raises a ``PublishError``.

@@ -1,6 +1,6 @@
 """The SQL the publish path runs, and the one place that turns driver errors into ours.
 
-Every statement here mirrors the engine's own repository (ENGINE_CONTRACT.md section 7): the
+Every statement here mirrors the engine's own repository (docs/engine-contract.md section 7): the
 same table definition as its migration ``0002_policy_pack_catalog.sql``, the same upsert that
 keeps ``created_at``, the same columns read back.
 """

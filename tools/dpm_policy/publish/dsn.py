@@ -1,7 +1,7 @@
 """Where the catalog's DSN comes from, and how its password is kept out of every output.
 
 The DSN is taken from ``--dsn`` or else ``DPM_POLICY_PACK_POSTGRES_DSN``, the engine's own
-variable (ENGINE_CONTRACT.md section 7). We do not fall back to the engine's second choice,
+variable (docs/engine-contract.md section 7). We do not fall back to the engine's second choice,
 ``DPM_SUPPORTABILITY_POSTGRES_DSN``: a production engine refuses to start without the explicit
 catalog DSN, so publishing through the fallback would target a database the engine may not read.
 """

@@ -1,6 +1,6 @@
 """Rows of the engine's ``dpm_policy_packs`` table: the ones we want and the ones stored.
 
-``definition_json`` is the engine's own encoding of a pack (ENGINE_CONTRACT.md section 7):
+``definition_json`` is the engine's own encoding of a pack (docs/engine-contract.md section 7):
 ``json.dumps`` of the fully expanded item, compact separators, ``sort_keys=True`` and the
 default ``ensure_ascii=True``. The expanded item is what ``model_dump(mode="json")`` gives
 (every field present, unset ``null``, Decimals as strings), so encoding it with the same call

@@ -3,7 +3,7 @@
 The engine reads a row by loading ``definition_json``, letting the ``policy_pack_id`` and
 ``version`` columns override the JSON, and validating the result with its pack model; one row
 that fails makes the whole catalog read raise, and every request that selects a pack gets an
-HTTP 500 (ENGINE_CONTRACT.md section 7).
+HTTP 500 (docs/engine-contract.md section 7).
 
 The rules are the runtime's, not ours: the row is turned into one entry of the catalog wire
 shape and read by the runtime's strict parser (every problem, in the author's terms) and by its

@@ -2,7 +2,7 @@
 
 Reads the compiled output (``dist/<env>/env.json`` or ``dpm-policy.env``) or the process
 environment once, and answers per request with dict lookups on an immutable snapshot,
-reproducing lotus-manage's resolution precedence and quirks (ENGINE_CONTRACT.md, sections
+reproducing lotus-manage's resolution precedence and quirks (docs/engine-contract.md, sections
 1 to 6). See ``docs/runtime.md``.
 """
 

@@ -1,6 +1,6 @@
 """The engine's policy-pack fields: one table that every other module reads.
 
-Each row is one knob of ENGINE_CONTRACT.md section 3: the section it lives in, its type, the
+Each row is one knob of docs/engine-contract.md section 3: the section it lives in, its type, the
 bounds to enforce (the stricter of the engine's pack model and its ``EngineOptions``), the
 ``EngineOptions`` field it overrides, and which direction of change makes the rule stricter.
 The pydantic models, the JSON Schemas, the compiler, the runtime resolver and the review report

@@ -1,7 +1,7 @@
 """The fixture corpus through the library, the CLI in-process, and once as a real process.
 
 Every invalid case must report exactly the lines of its ``.errors.txt`` (file, line, column,
-code and message) and exit 1; every valid case exits 0. See ``foundation_corpus`` for the
+code and message) and exit 1; every valid case exits 0. See ``validate_corpus`` for the
 layout and for ``DPM_POLICY_UPDATE_FIXTURES=1``.
 """
 
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from foundation_corpus import (
+from validate_corpus import (
     CASE_KINDS,
     FIXTURES,
     RECIPES,
@@ -30,7 +30,7 @@ INVALID = cases("invalid")
 VALID = cases("valid")
 ALL = INVALID + VALID
 
-# ENGINE_CONTRACT.md section 9 (and the loader's own defences) -> the cases that pin them.
+# docs/engine-contract.md section 9 (and the loader's own defences) -> the cases that pin them.
 CONTRACT_COVERAGE: dict[str, list[str]] = {
     "9.4 unknown keys and sections, pre-2026-05 workflow names": [
         "unknown_section",

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 import yaml
-from foundation_corpus import BASE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from validate_corpus import BASE
 
 from dpm_policy.load.source_files import load_document
 from dpm_policy.load.yaml_source import YamlDocument, YamlLoadError, parse_yaml

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from review_repo import REPO_ROOT, commit_all, copy_content, git, git_env, init_repo
+
+from git_repos import REPO_ROOT, commit_all, copy_content, git, git_env, init_repo
 
 BAD_PACK = """\
 # yaml-language-server: $schema=../schema/policy-pack.schema.json

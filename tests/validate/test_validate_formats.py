@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from foundation_corpus import case_named
+from validate_corpus import case_named
 
 from dpm_policy.formats import FORMATS
 from dpm_policy.problems import Position, Problem

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from review_repo import REPO_ROOT
 
 from dpm_policy.cli import main
 from dpm_policy.compile import compile_repository
@@ -15,6 +14,7 @@ from dpm_policy.explain import explain_with_runtime
 from dpm_policy.repository import Repository, load_repository
 from dpm_policy.runtime import PolicyRuntime
 from dpm_policy.runtime.fields import FIELDS_BY_PATH
+from git_repos import REPO_ROOT
 
 
 @pytest.fixture(scope="module")

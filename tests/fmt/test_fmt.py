@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from review_repo import REPO_ROOT
 
 from dpm_policy.cli import main
 from dpm_policy.fmt import format_text
 from dpm_policy.fmt.safety import comments_of, same_data
+from git_repos import REPO_ROOT
 
 
 def _yaml_files() -> list[Path]:

@@ -17,8 +17,8 @@ from typing import Any
 import jsonschema
 import pytest
 import regress
-from foundation_corpus import Case, cases
 from pydantic import BaseModel, ValidationError
+from validate_corpus import Case, cases
 
 from dpm_policy.load.source_files import load_document
 from dpm_policy.load.yaml_source import YamlLoadError
