@@ -8,10 +8,10 @@ BIN := $(VENV)/bin
 ## setup: create .venv and install the tool with its development dependencies
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml runtime/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e ./runtime -e '.[dev]'
 	touch $@
 
 ## compile: the main job: validate the repository's content and compile every environment into dist/
@@ -24,7 +24,7 @@ validate: setup
 
 ## lint: ruff, mypy (strict, on the package) and the generated-file checks
 lint: setup
-	$(BIN)/ruff check tools tests benchmarks docs
+	$(BIN)/ruff check tools runtime tests benchmarks docs
 	$(BIN)/mypy
 	$(BIN)/dpm-policy schema --check
 

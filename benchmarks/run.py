@@ -170,7 +170,7 @@ def _runtime_figures(root: Path) -> dict[str, float]:
         sys.path.insert(0, sys.argv[2])
         from dpm_policy.compile.environment import build_environment
         from dpm_policy.inheritance import flatten
-        from dpm_policy.runtime import PolicyRuntime
+        from dpm_policy_runtime import PolicyRuntime
         from dpm_policy.validate import validate
         repository = validate(root=Path(sys.argv[1])).repository
         flat, _ = flatten(repository.pack_index())

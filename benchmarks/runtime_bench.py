@@ -1,7 +1,7 @@
 """Per-request cost of policy-pack resolution: parsed-once snapshot vs the engine's re-parse.
 
 The engine reads its variables on every request and json.loads the tenant map (and, in the
-env-JSON era, the catalog) each time. ``dpm_policy.runtime`` parses once and answers with
+env-JSON era, the catalog) each time. ``dpm_policy_runtime`` parses once and answers with
 dict lookups. This builds synthetic variables in memory, from 10 to 100,000 tenants and 10
 to 2,000 packs, and times both paths per request with ``time.perf_counter_ns``.
 
@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
-from dpm_policy.runtime import PolicyRuntime
-from dpm_policy.runtime.catalog_lenient import parse_catalog_lenient
+from dpm_policy_runtime import PolicyRuntime
+from dpm_policy_runtime.catalog_lenient import parse_catalog_lenient
 
 FULL_SIZES: tuple[tuple[int, int], ...] = (
     (10, 10),

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
 
-from dpm_policy.runtime import (
+from dpm_policy_runtime import (
     PolicyRuntime,
     Reloader,
     Resolution,

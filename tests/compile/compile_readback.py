@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from dotenv import dotenv_values
 
-from dpm_policy.runtime.env_files import parse_dotenv
+from dpm_policy_runtime.env_files import parse_dotenv
 
 
 def bash_source(

@@ -19,8 +19,8 @@ from compile_sizes import repository_of_size
 from dpm_policy.cli import main
 from dpm_policy.compile import compile_repository
 from dpm_policy.publish import load_desired_rows
-from dpm_policy.runtime import PolicyConfigError, PolicyRuntime
-from dpm_policy.runtime.variables import CATALOG_JSON, VARIABLES
+from dpm_policy_runtime import PolicyConfigError, PolicyRuntime
+from dpm_policy_runtime.variables import CATALOG_JSON, VARIABLES
 
 # One byte more than the catalog variable may hold (docs/engine-contract.md section 8).
 OVER = 131_043

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from dpm_policy.compile import compile_repository
 from dpm_policy.model.types import GROUP_KEY_PATTERN, VERSION_PATTERN
-from dpm_policy.runtime.variables import CATALOG_JSON
+from dpm_policy_runtime.variables import CATALOG_JSON
 
 DECIMAL_TEXT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?")
 # Characters for group keys: quotes, shell and dotenv metacharacters, JSON escapes, non-ASCII.

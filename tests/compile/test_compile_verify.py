@@ -14,8 +14,8 @@ from dpm_policy.compile import EnvironmentOutput, build_environment
 from dpm_policy.compile.verify import View, bounds_problems, compare_views, normal, verify_outputs
 from dpm_policy.inheritance import flatten
 from dpm_policy.problems import Problem
-from dpm_policy.runtime.variables import CATALOG_JSON
 from dpm_policy.validate import validate
+from dpm_policy_runtime.variables import CATALOG_JSON
 
 
 def _build(folder: Path, catalog_delivery: str | None = None) -> EnvironmentOutput:

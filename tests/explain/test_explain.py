@@ -12,8 +12,8 @@ from dpm_policy.cli import main
 from dpm_policy.compile import compile_repository
 from dpm_policy.explain import explain_with_runtime
 from dpm_policy.repository import Repository, load_repository
-from dpm_policy.runtime import PolicyRuntime
-from dpm_policy.runtime.fields import FIELDS_BY_PATH
+from dpm_policy_runtime import PolicyRuntime
+from dpm_policy_runtime.fields import FIELDS_BY_PATH
 from git_repos import REPO_ROOT
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
-from dpm_policy.runtime.fields import SECTIONS, fields_of
+from dpm_policy_runtime.fields import SECTIONS, fields_of
 
 
 def expanded_item(

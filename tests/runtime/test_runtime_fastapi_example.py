@@ -12,7 +12,7 @@ from types import ModuleType
 import pytest
 from runtime_fixtures import variables
 
-from dpm_policy.runtime import Reloader
+from dpm_policy_runtime import Reloader
 
 # Recent Starlette warns that its test client should run on "httpx2"; pyproject pins httpx.
 # The warning is about the test tool, not the code under test, so only it is silenced.

@@ -11,8 +11,8 @@ import pytest
 from dotenv import dotenv_values
 from runtime_fixtures import variables
 
-from dpm_policy.runtime import PolicyConfigError, PolicyRuntime
-from dpm_policy.runtime.env_files import parse_dotenv
+from dpm_policy_runtime import PolicyConfigError, PolicyRuntime
+from dpm_policy_runtime.env_files import parse_dotenv
 
 
 def _quote(value: str) -> str:

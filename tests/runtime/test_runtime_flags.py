@@ -7,7 +7,7 @@ import runtime_engine_lookalike as engine
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dpm_policy.runtime import PolicyConfigError, PolicyRuntime, env_flag
+from dpm_policy_runtime import PolicyConfigError, PolicyRuntime, env_flag
 
 FLAGS = {
     "DPM_POLICY_PACKS_ENABLED": ("enabled", False),

@@ -9,15 +9,15 @@ import sys
 import time
 from pathlib import Path
 
-import dpm_policy.runtime as runtime
+import dpm_policy_runtime as runtime
 
 PACKAGE_DIR = Path(runtime.__file__).parent
-SRC_ROOT = PACKAGE_DIR.parent.parent
+SRC_ROOT = PACKAGE_DIR.parent
 
 _PROBE = """
 import json, sys
 before = set(sys.modules)
-import dpm_policy.runtime
+import dpm_policy_runtime
 after = sorted(set(sys.modules) - before)
 print(json.dumps(after))
 """
@@ -34,14 +34,13 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_import_loads_only_stdlib_and_the_runtime() -> None:
     loaded = json.loads(_run(_PROBE).stdout)
-    ours = [name for name in loaded if name.split(".")[0] == "dpm_policy"]
     foreign = [
         name
         for name in loaded
-        if name.split(".")[0] not in sys.stdlib_module_names and name.split(".")[0] != "dpm_policy"
+        if name.split(".")[0] not in sys.stdlib_module_names
+        and name.split(".")[0] != "dpm_policy_runtime"
     ]
     assert foreign == []
-    assert [n for n in ours if n != "dpm_policy" and not n.startswith("dpm_policy.runtime")] == []
     for heavy in ("pydantic", "yaml", "ruamel", "fastapi", "psycopg"):
         assert not any(n.split(".")[0] == heavy for n in loaded)
 
@@ -58,7 +57,7 @@ def test_sources_import_only_stdlib_and_runtime_modules() -> None:
                 names = [node.module]
             for name in names:
                 top = name.split(".")[0]
-                assert top in sys.stdlib_module_names or name.startswith("dpm_policy.runtime"), (
+                assert top in sys.stdlib_module_names or name.startswith("dpm_policy_runtime"), (
                     f"{source.name} imports {name}"
                 )
 
@@ -84,7 +83,7 @@ def test_import_is_fast_relative_to_a_bare_interpreter() -> None:
         return min(timings)
 
     bare = best_of("pass")
-    with_runtime = best_of("import dpm_policy.runtime")
+    with_runtime = best_of("import dpm_policy_runtime")
     # Generous: the stdlib modules it needs (json, decimal, re, threading...) cost a little.
     assert with_runtime < bare * 4 + 0.2, (bare, with_runtime)
 
@@ -94,12 +93,12 @@ def test_no_module_level_mutable_containers() -> None:
     rest of the tooling and keeps its plain dicts, which nothing here mutates)."""
     import importlib
 
-    from dpm_policy.runtime import fields
+    from dpm_policy_runtime import fields
 
     for source in PACKAGE_DIR.glob("*.py"):
         if source.stem in ("__init__", "fields"):
             continue
-        module = importlib.import_module(f"dpm_policy.runtime.{source.stem}")
+        module = importlib.import_module(f"dpm_policy_runtime.{source.stem}")
         for name, value in vars(module).items():
             if name.startswith("__") or value is getattr(fields, name, None):
                 continue

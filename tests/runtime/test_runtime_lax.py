@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from dpm_policy.runtime.lax import LaxError, lax_bool, lax_decimal, lax_int
+from dpm_policy_runtime.lax import LaxError, lax_bool, lax_decimal, lax_int
 
 
 class _Probe(BaseModel):

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from runtime_fixtures import catalog_json, variables
 
-from dpm_policy.runtime import PolicyRuntime
+from dpm_policy_runtime import PolicyRuntime
 
 
 def _lenient(**overrides: str | None) -> PolicyRuntime:

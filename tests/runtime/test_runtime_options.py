@@ -10,8 +10,8 @@ import runtime_engine_lookalike as engine
 from pydantic import ValidationError
 from runtime_fixtures import catalog_json, variables
 
-from dpm_policy.runtime import PolicyRuntime
-from dpm_policy.runtime.options import option_updates
+from dpm_policy_runtime import PolicyRuntime
+from dpm_policy_runtime.options import option_updates
 
 EngineOptions = engine.EngineOptions
 GroupConstraint = engine.GroupConstraint

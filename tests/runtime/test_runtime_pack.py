@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from runtime_fixtures import variables
 
-from dpm_policy.runtime import FrozenMap, PolicyPack, PolicyRuntime
-from dpm_policy.runtime.fields import FIELDS, SECTIONS
+from dpm_policy_runtime import FrozenMap, PolicyPack, PolicyRuntime
+from dpm_policy_runtime.fields import FIELDS, SECTIONS
 
 
 @pytest.fixture(scope="module")

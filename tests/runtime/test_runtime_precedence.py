@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from runtime_fixtures import variables
 
-from dpm_policy.runtime import MAX_HEADER_LENGTH, PRECEDENCE, PolicyRuntime
+from dpm_policy_runtime import MAX_HEADER_LENGTH, PRECEDENCE, PolicyRuntime
 
 
 @pytest.fixture(scope="module")

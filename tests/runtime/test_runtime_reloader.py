@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from runtime_fixtures import variables
 
-from dpm_policy.runtime import PolicyConfigError, Reloader
+from dpm_policy_runtime import PolicyConfigError, Reloader
 
 
 class FakeClock:

@@ -7,7 +7,7 @@ import json
 import runtime_engine_lookalike as engine
 from runtime_fixtures import CONSERVATIVE, STANDARD, catalog_json, variables
 
-from dpm_policy.runtime import PolicyRuntime, metric_labels
+from dpm_policy_runtime import PolicyRuntime, metric_labels
 
 CATALOG_EXAMPLE = """
 {"enabled":true,"total":2,"selected_policy_pack_id":"dpm_standard_v1",

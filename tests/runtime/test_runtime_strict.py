@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from runtime_fixtures import CATALOG, catalog_json, variables
 
-from dpm_policy.runtime import PolicyConfigError, PolicyRuntime
+from dpm_policy_runtime import PolicyConfigError, PolicyRuntime
 
 CAT = "DPM_POLICY_PACK_CATALOG_JSON"
 MAP = "DPM_TENANT_POLICY_PACK_MAP_JSON"

@@ -28,8 +28,8 @@ from validate_corpus import BASE
 from dpm_policy.load.source_files import load_document
 from dpm_policy.load.yaml_source import YamlDocument, YamlLoadError, parse_yaml
 from dpm_policy.problems import Problem
-from dpm_policy.runtime.fields import FIELDS, RENAMED_FIELDS, SECTIONS
 from dpm_policy.validate import validate
+from dpm_policy_runtime.fields import FIELDS, RENAMED_FIELDS, SECTIONS
 
 # DPM_POLICY_PROPERTY_EXAMPLES=5000 searches harder, locally or in a nightly job.
 EXAMPLES = int(os.environ.get("DPM_POLICY_PROPERTY_EXAMPLES", "150"))

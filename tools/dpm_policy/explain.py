@@ -18,9 +18,9 @@ from dpm_policy.formats import FORMATS
 from dpm_policy.inheritance import FlatPack, flatten
 from dpm_policy.repository import Repository, load_repository
 from dpm_policy.review.values import shown
-from dpm_policy.runtime import PolicyRuntime, Resolution
-from dpm_policy.runtime.fields import FIELDS_BY_PATH
-from dpm_policy.runtime.frozen import FrozenMap
+from dpm_policy_runtime import PolicyRuntime, Resolution
+from dpm_policy_runtime.fields import FIELDS_BY_PATH
+from dpm_policy_runtime.frozen import FrozenMap
 
 __all__ = ["Explanation", "OptionOrigin", "explain", "explain_with_runtime"]
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from dpm_policy.model.pack import PackHeader
 from dpm_policy.problems import Position, Problem
 from dpm_policy.repository import Entry
-from dpm_policy.runtime.fields import FIELDS
+from dpm_policy_runtime.fields import FIELDS
 
 __all__ = ["MAX_CHAIN", "FlatPack", "Setting", "SettingValue", "flatten", "own_settings"]
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from dpm_policy.inheritance import FlatPack, SettingValue
-from dpm_policy.runtime.decimals import canonical_decimal
-from dpm_policy.runtime.fields import FIELDS
+from dpm_policy_runtime.decimals import canonical_decimal
+from dpm_policy_runtime.fields import FIELDS
 
 __all__ = ["WireEntry", "build_catalog", "wire_entry", "wire_value"]
 

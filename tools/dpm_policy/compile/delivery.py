@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dpm_policy.model.types import CatalogDeliveryName
-from dpm_policy.runtime.variables import CATALOG_JSON
+from dpm_policy_runtime.variables import CATALOG_JSON
 
 __all__ = ["catalog_note", "delivered_variables", "postgres_fix"]
 

@@ -29,7 +29,7 @@ from dpm_policy.model import EnvironmentFile
 from dpm_policy.model.types import CatalogDeliveryName
 from dpm_policy.problems import Position, Problem
 from dpm_policy.repository import Entry, Repository
-from dpm_policy.runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
+from dpm_policy_runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
 
 __all__ = ["FILE_NAMES", "EnvironmentOutput", "build_environment"]
 

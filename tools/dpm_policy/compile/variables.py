@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from dpm_policy.compile.encode import canonical_json
 from dpm_policy.model import EnvironmentFile
-from dpm_policy.runtime.variables import (
+from dpm_policy_runtime.variables import (
     CATALOG_JSON,
     DEFAULT_POLICY_PACK_ID,
     POLICY_PACKS_ENABLED,

@@ -29,11 +29,11 @@ import yaml
 from dpm_policy.load.yaml_source import Path as YamlPath
 from dpm_policy.load.yaml_source import YamlDocument
 from dpm_policy.problems import Position, Problem
-from dpm_policy.runtime import PolicyConfigError, PolicyRuntime
-from dpm_policy.runtime.decimals import canonical_decimal
-from dpm_policy.runtime.env_files import read_variables
-from dpm_policy.runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT
-from dpm_policy.runtime.variables import CATALOG_JSON
+from dpm_policy_runtime import PolicyConfigError, PolicyRuntime
+from dpm_policy_runtime.decimals import canonical_decimal
+from dpm_policy_runtime.env_files import read_variables
+from dpm_policy_runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT
+from dpm_policy_runtime.variables import CATALOG_JSON
 
 __all__ = [
     "Locator",

@@ -16,7 +16,7 @@ from dpm_policy.load.yaml_source import Path, YamlDocument
 from dpm_policy.model.annotations import type_parts
 from dpm_policy.model.types import shown
 from dpm_policy.problems import Problem
-from dpm_policy.runtime.fields import RENAMED_FIELDS, SECTIONS
+from dpm_policy_runtime.fields import RENAMED_FIELDS, SECTIONS
 
 __all__ = ["dotted", "problems_from_validation"]
 

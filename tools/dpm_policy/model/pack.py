@@ -23,7 +23,7 @@ from dpm_policy.model.types import (
     bounded_decimal,
     bounded_int,
 )
-from dpm_policy.runtime.fields import GROUP_MAX_WEIGHT, SECTIONS, FieldSpec, fields_of
+from dpm_policy_runtime.fields import GROUP_MAX_WEIGHT, SECTIONS, FieldSpec, fields_of
 
 __all__ = ["SECTION_MODELS", "GroupConstraint", "PackHeader", "PolicyPackFile", "section_title"]
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from dpm_policy.runtime.decimals import canonical_decimal
+from dpm_policy_runtime.decimals import canonical_decimal
 
 __all__ = [
     "CATALOG_DELIVERIES",

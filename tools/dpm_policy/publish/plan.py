@@ -14,7 +14,7 @@ from typing import Literal
 
 from dpm_policy.publish.rows import DesiredRow, StoredRow
 from dpm_policy.publish.strict import RowProblem, check_row
-from dpm_policy.runtime.fields import SECTIONS
+from dpm_policy_runtime.fields import SECTIONS
 
 __all__ = ["FieldChange", "Plan", "RowChange", "UnmanagedRow", "build_plan"]
 

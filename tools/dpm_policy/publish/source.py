@@ -28,7 +28,7 @@ def load_desired_rows(env_json: Path, *, env: str) -> tuple[DesiredRow, ...]:
     """
     # Imported here so that the publish library stays importable while only the runtime's
     # field table is needed (the planner and the strict check).
-    from dpm_policy.runtime import PolicyRuntime
+    from dpm_policy_runtime import PolicyRuntime
 
     if not env_json.is_file():
         raise CatalogNotFound(

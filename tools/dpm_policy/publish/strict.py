@@ -18,12 +18,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from dpm_policy.runtime.catalog_lenient import parse_catalog_lenient
-from dpm_policy.runtime.catalog_strict import parse_catalog_strict
-from dpm_policy.runtime.fields import SECTIONS
-from dpm_policy.runtime.json_text import JsonObject, JsonTextError, engine_json
-from dpm_policy.runtime.problems import ConfigProblem, Dropped
-from dpm_policy.runtime.safe_text import display_key
+from dpm_policy_runtime.catalog_lenient import parse_catalog_lenient
+from dpm_policy_runtime.catalog_strict import parse_catalog_strict
+from dpm_policy_runtime.fields import SECTIONS
+from dpm_policy_runtime.json_text import JsonObject, JsonTextError, engine_json
+from dpm_policy_runtime.problems import ConfigProblem, Dropped
+from dpm_policy_runtime.safe_text import display_key
 
 __all__ = ["RowProblem", "check_row"]
 

@@ -14,8 +14,8 @@ from dpm_policy.review.model import (
     TenantChanges,
 )
 from dpm_policy.review.values import field_changes
-from dpm_policy.runtime import PolicyPack, PolicyRuntime
-from dpm_policy.runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
+from dpm_policy_runtime import PolicyPack, PolicyRuntime
+from dpm_policy_runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
 
 __all__ = ["compare_environment"]
 

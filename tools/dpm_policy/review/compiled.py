@@ -16,7 +16,7 @@ from dpm_policy.model import EnvironmentFile
 from dpm_policy.model.types import DEFAULT_CATALOG_DELIVERY
 from dpm_policy.repository import KINDS, Entry, Repository
 from dpm_policy.review.sources import Side
-from dpm_policy.runtime import PolicyRuntime
+from dpm_policy_runtime import PolicyRuntime
 
 __all__ = ["CompiledEnvironment", "CompiledSide", "SideDoesNotCompile", "compile_side"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dpm_policy.review.model import Direction
-from dpm_policy.runtime.fields import FieldSpec
+from dpm_policy_runtime.fields import FieldSpec
 
 __all__ = ["direction_of"]
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from dpm_policy.review.direction import direction_of
 from dpm_policy.review.model import FieldChange
-from dpm_policy.runtime.fields import FIELDS
+from dpm_policy_runtime.fields import FIELDS
 
 __all__ = ["field_changes", "shown"]
 

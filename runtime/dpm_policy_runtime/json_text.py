@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import NoReturn
 
-from dpm_policy.runtime.problems import Dropped
-from dpm_policy.runtime.safe_text import display_key
+from dpm_policy_runtime.problems import Dropped
+from dpm_policy_runtime.safe_text import display_key
 
 __all__ = ["JsonObject", "JsonTextError", "engine_json", "engine_object", "strict_json"]
 

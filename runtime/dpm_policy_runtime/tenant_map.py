@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dpm_policy.runtime.ids import check_keys, check_reference_text
-from dpm_policy.runtime.json_text import (
+from dpm_policy_runtime.ids import check_keys, check_reference_text
+from dpm_policy_runtime.json_text import (
     JsonObject,
     JsonTextError,
     engine_object,
     strict_json,
 )
-from dpm_policy.runtime.problems import ConfigProblem, Dropped
-from dpm_policy.runtime.safe_text import display_key, safe_repr
-from dpm_policy.runtime.variables import TENANT_MAP_JSON
+from dpm_policy_runtime.problems import ConfigProblem, Dropped
+from dpm_policy_runtime.safe_text import display_key, safe_repr
+from dpm_policy_runtime.variables import TENANT_MAP_JSON
 
 __all__ = ["parse_tenant_map_lenient", "parse_tenant_map_strict"]
 

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dpm_policy.runtime.errors import PolicyConfigError
-from dpm_policy.runtime.snapshot import PolicyRuntime
+from dpm_policy_runtime.errors import PolicyConfigError
+from dpm_policy_runtime.snapshot import PolicyRuntime
 
 __all__ = ["ReloadStatus", "Reloader"]
 

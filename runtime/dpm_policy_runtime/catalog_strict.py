@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 from decimal import Decimal
 
-from dpm_policy.runtime.decimals import PLAIN_DECIMAL
-from dpm_policy.runtime.fields import (
+from dpm_policy_runtime.decimals import PLAIN_DECIMAL
+from dpm_policy_runtime.fields import (
     FIELDS_BY_PATH,
     GROUP_MAX_WEIGHT,
     RENAMED_FIELDS,
@@ -19,13 +19,13 @@ from dpm_policy.runtime.fields import (
     FieldSpec,
     fields_of,
 )
-from dpm_policy.runtime.frozen import FrozenMap
-from dpm_policy.runtime.ids import check_keys
-from dpm_policy.runtime.json_text import JsonObject, JsonTextError, strict_json
-from dpm_policy.runtime.pack import FieldValue, PolicyPack
-from dpm_policy.runtime.problems import ConfigProblem
-from dpm_policy.runtime.safe_text import display_key, safe_repr
-from dpm_policy.runtime.variables import CATALOG_JSON
+from dpm_policy_runtime.frozen import FrozenMap
+from dpm_policy_runtime.ids import check_keys
+from dpm_policy_runtime.json_text import JsonObject, JsonTextError, strict_json
+from dpm_policy_runtime.pack import FieldValue, PolicyPack
+from dpm_policy_runtime.problems import ConfigProblem
+from dpm_policy_runtime.safe_text import display_key, safe_repr
+from dpm_policy_runtime.variables import CATALOG_JSON
 
 __all__ = ["ENTRY_KEYS", "parse_catalog_strict"]
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dpm_policy.runtime.catalog_lenient import parse_catalog_lenient
-from dpm_policy.runtime.catalog_strict import parse_catalog_strict
-from dpm_policy.runtime.errors import PolicyConfigError
-from dpm_policy.runtime.flags import lenient_flag, strict_flag
-from dpm_policy.runtime.frozen import FrozenMap
-from dpm_policy.runtime.ids import check_reference_text
-from dpm_policy.runtime.pack import PolicyPack
-from dpm_policy.runtime.problems import ConfigProblem, Dropped
-from dpm_policy.runtime.safe_text import display_key, safe_repr
-from dpm_policy.runtime.tenant_map import parse_tenant_map_lenient, parse_tenant_map_strict
-from dpm_policy.runtime.variables import (
+from dpm_policy_runtime.catalog_lenient import parse_catalog_lenient
+from dpm_policy_runtime.catalog_strict import parse_catalog_strict
+from dpm_policy_runtime.errors import PolicyConfigError
+from dpm_policy_runtime.flags import lenient_flag, strict_flag
+from dpm_policy_runtime.frozen import FrozenMap
+from dpm_policy_runtime.ids import check_reference_text
+from dpm_policy_runtime.pack import PolicyPack
+from dpm_policy_runtime.problems import ConfigProblem, Dropped
+from dpm_policy_runtime.safe_text import display_key, safe_repr
+from dpm_policy_runtime.tenant_map import parse_tenant_map_lenient, parse_tenant_map_strict
+from dpm_policy_runtime.variables import (
     CATALOG_JSON,
     DEFAULT_POLICY_PACK_ID,
     POLICY_PACKS_ENABLED,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dpm_policy.runtime.pack import PolicyPack
-from dpm_policy.runtime.resolution import Resolution
+from dpm_policy_runtime.pack import PolicyPack
+from dpm_policy_runtime.resolution import Resolution
 
 __all__ = ["catalog_body", "effective_body", "metric_labels"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dpm_policy.runtime.problems import ConfigProblem
-from dpm_policy.runtime.safe_text import display_key, header_defect, safe_repr
+from dpm_policy_runtime.problems import ConfigProblem
+from dpm_policy_runtime.safe_text import display_key, header_defect, safe_repr
 
 __all__ = ["check_keys", "check_reference_text"]
 

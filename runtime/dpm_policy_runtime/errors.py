@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dpm_policy.runtime.problems import ConfigProblem
+from dpm_policy_runtime.problems import ConfigProblem
 
 __all__ = ["PolicyConfigError"]
 

@@ -10,14 +10,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from dpm_policy.runtime import options as _options
-from dpm_policy.runtime import responses as _responses
-from dpm_policy.runtime.env_files import read_variables, variables_from_bytes
-from dpm_policy.runtime.loading import LoadedConfig, load_config
-from dpm_policy.runtime.pack import PolicyPack
-from dpm_policy.runtime.problems import Dropped
-from dpm_policy.runtime.resolution import Resolution, resolve_request
-from dpm_policy.runtime.variables import VARIABLES
+from dpm_policy_runtime import options as _options
+from dpm_policy_runtime import responses as _responses
+from dpm_policy_runtime.env_files import read_variables, variables_from_bytes
+from dpm_policy_runtime.loading import LoadedConfig, load_config
+from dpm_policy_runtime.pack import PolicyPack
+from dpm_policy_runtime.problems import Dropped
+from dpm_policy_runtime.resolution import Resolution, resolve_request
+from dpm_policy_runtime.variables import VARIABLES
 
 __all__ = ["PolicyRuntime"]
 
@@ -29,10 +29,10 @@ class PolicyRuntime:
 
     Build it with :meth:`from_environ`, :meth:`from_file` or :meth:`from_mapping`; in strict
     mode (the default) an invalid configuration raises one
-    :class:`~dpm_policy.runtime.PolicyConfigError` listing every problem, in lenient mode it
+    :class:`~dpm_policy_runtime.PolicyConfigError` listing every problem, in lenient mode it
     is read exactly as the engine reads it and what the engine would drop is in
     :attr:`dropped`. Instances never change; a new configuration is a new instance (see
-    :class:`~dpm_policy.runtime.Reloader`).
+    :class:`~dpm_policy_runtime.Reloader`).
     """
 
     __slots__ = ("_config", "_fingerprint", "_strict")

@@ -8,18 +8,18 @@ reproducing lotus-manage's resolution precedence and quirks (docs/engine-contrac
 
 from __future__ import annotations
 
-from dpm_policy.runtime.errors import PolicyConfigError
-from dpm_policy.runtime.flags import env_flag
-from dpm_policy.runtime.frozen import FrozenMap
-from dpm_policy.runtime.options import OptionsModel, apply_to_options, option_updates
-from dpm_policy.runtime.pack import FieldValue, GroupConstraints, PolicyPack
-from dpm_policy.runtime.problems import ConfigProblem, DropKind, Dropped
-from dpm_policy.runtime.reloader import Reloader, ReloadStatus
-from dpm_policy.runtime.resolution import PRECEDENCE, PassedOver, Resolution, Source
-from dpm_policy.runtime.responses import catalog_body, effective_body, metric_labels
-from dpm_policy.runtime.safe_text import MAX_HEADER_LENGTH, safe_repr
-from dpm_policy.runtime.snapshot import PolicyRuntime
-from dpm_policy.runtime.variables import VARIABLES
+from dpm_policy_runtime.errors import PolicyConfigError
+from dpm_policy_runtime.flags import env_flag
+from dpm_policy_runtime.frozen import FrozenMap
+from dpm_policy_runtime.options import OptionsModel, apply_to_options, option_updates
+from dpm_policy_runtime.pack import FieldValue, GroupConstraints, PolicyPack
+from dpm_policy_runtime.problems import ConfigProblem, DropKind, Dropped
+from dpm_policy_runtime.reloader import Reloader, ReloadStatus
+from dpm_policy_runtime.resolution import PRECEDENCE, PassedOver, Resolution, Source
+from dpm_policy_runtime.responses import catalog_body, effective_body, metric_labels
+from dpm_policy_runtime.safe_text import MAX_HEADER_LENGTH, safe_repr
+from dpm_policy_runtime.snapshot import PolicyRuntime
+from dpm_policy_runtime.variables import VARIABLES
 
 __all__ = [
     "MAX_HEADER_LENGTH",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dpm_policy.runtime.frozen import FrozenMap
-from dpm_policy.runtime.problems import ConfigProblem, Dropped
-from dpm_policy.runtime.safe_text import safe_repr
-from dpm_policy.runtime.variables import (
+from dpm_policy_runtime.frozen import FrozenMap
+from dpm_policy_runtime.problems import ConfigProblem, Dropped
+from dpm_policy_runtime.safe_text import safe_repr
+from dpm_policy_runtime.variables import (
     POLICY_PACKS_ENABLED,
     REPLAY_ENABLED,
     TENANT_RESOLUTION_ENABLED,

@@ -10,11 +10,11 @@ import json
 import re
 from pathlib import Path
 
-from dpm_policy.runtime.errors import PolicyConfigError
-from dpm_policy.runtime.json_text import JsonObject, JsonTextError, strict_json
-from dpm_policy.runtime.problems import ConfigProblem
-from dpm_policy.runtime.safe_text import display_key
-from dpm_policy.runtime.variables import VARIABLES
+from dpm_policy_runtime.errors import PolicyConfigError
+from dpm_policy_runtime.json_text import JsonObject, JsonTextError, strict_json
+from dpm_policy_runtime.problems import ConfigProblem
+from dpm_policy_runtime.safe_text import display_key
+from dpm_policy_runtime.variables import VARIABLES
 
 __all__ = ["parse_dotenv", "parse_env_json", "read_variables", "variables_from_bytes"]
 

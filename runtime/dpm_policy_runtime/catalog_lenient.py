@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from dpm_policy.runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT, RENAMED_FIELDS, SECTIONS
-from dpm_policy.runtime.frozen import FrozenMap
-from dpm_policy.runtime.json_text import (
+from dpm_policy_runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT, RENAMED_FIELDS, SECTIONS
+from dpm_policy_runtime.frozen import FrozenMap
+from dpm_policy_runtime.json_text import (
     JsonObject,
     engine_object,
 )
-from dpm_policy.runtime.lax import LaxError, lax_bool, lax_decimal, lax_int
-from dpm_policy.runtime.pack import FieldValue, PolicyPack
-from dpm_policy.runtime.problems import Dropped
-from dpm_policy.runtime.safe_text import display_key, safe_repr
-from dpm_policy.runtime.variables import CATALOG_JSON
+from dpm_policy_runtime.lax import LaxError, lax_bool, lax_decimal, lax_int
+from dpm_policy_runtime.pack import FieldValue, PolicyPack
+from dpm_policy_runtime.problems import Dropped
+from dpm_policy_runtime.safe_text import display_key, safe_repr
+from dpm_policy_runtime.variables import CATALOG_JSON
 
 __all__ = ["OPTIONS_ONLY_BOUNDS", "parse_catalog_lenient"]
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dpm_policy.runtime.fields import FIELDS, FIELDS_BY_PATH, SECTIONS, FieldSpec, fields_of
-from dpm_policy.runtime.frozen import FrozenMap
+from dpm_policy_runtime.fields import FIELDS, FIELDS_BY_PATH, SECTIONS, FieldSpec, fields_of
+from dpm_policy_runtime.frozen import FrozenMap
 
 __all__ = ["FieldValue", "GroupConstraints", "PolicyPack"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
-from dpm_policy.runtime.fields import FIELDS
-from dpm_policy.runtime.frozen import FrozenMap
-from dpm_policy.runtime.pack import PolicyPack
-from dpm_policy.runtime.resolution import Resolution
+from dpm_policy_runtime.fields import FIELDS
+from dpm_policy_runtime.frozen import FrozenMap
+from dpm_policy_runtime.pack import PolicyPack
+from dpm_policy_runtime.resolution import Resolution
 
 __all__ = ["OptionsModel", "apply_to_options", "option_updates", "replay_enabled"]
 

@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
-from dpm_policy.runtime.frozen import FrozenMap
-from dpm_policy.runtime.loading import LoadedConfig
-from dpm_policy.runtime.pack import PolicyPack
-from dpm_policy.runtime.safe_text import header_defect, safe_repr
+from dpm_policy_runtime.frozen import FrozenMap
+from dpm_policy_runtime.loading import LoadedConfig
+from dpm_policy_runtime.pack import PolicyPack
+from dpm_policy_runtime.safe_text import header_defect, safe_repr
 
 __all__ = [
     "PRECEDENCE",
