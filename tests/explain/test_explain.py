@@ -116,3 +116,23 @@ def test_cli_json_and_text(
     assert f"decided by {expected.source}" in text
     assert main(["explain", "--root", str(REPO_ROOT), "--env", "nowhere"]) == 2
     assert "unknown environment 'nowhere'" in capsys.readouterr().err
+
+
+def test_an_id_that_names_nothing_exits_1_with_the_id_meant(
+    compiled: tuple[Repository, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The engine gives an unknown tenant the global default without a word; explain shows
+    that answer, then says the id names no tenant and which one it is close to."""
+    _, out = compiled
+    base = ["explain", "--root", str(REPO_ROOT), "--env", "dev", "--dist", str(out)]
+    assert main([*base, "--tenant", "Meridian_Pension"]) == 1
+    captured = capsys.readouterr()
+    assert "decided by GLOBAL_DEFAULT" in captured.out
+    assert captured.err == (
+        "error: no tenant has the id 'Meridian_Pension' (the engine matches ids exactly); "
+        "did you mean 'meridian_pension'?\n"
+    )
+    assert main([*base, "--pack", "dpm_standrd_v1"]) == 1
+    assert "did you mean 'dpm_standard_v1'?" in capsys.readouterr().err
+    assert main(["explain", "--root", str(REPO_ROOT), "--env", "Dev"]) == 2
+    assert "unknown environment 'Dev'; did you mean 'dev'?" in capsys.readouterr().err

@@ -55,6 +55,8 @@ def test_refusals_match_the_disk_reader(tmp_path: Path, prefix: str) -> None:
     write_files(root, {"shared/t_shared.yaml": shared})
     (root / "tenants" / "t_shared.yaml").symlink_to("../shared/t_shared.yaml")
     (root / "tenants" / "linked_folder").symlink_to("../shared")
+    (root / "tenants" / "t_linked_folder.yaml").symlink_to("../shared")
+    write_files(root, {"tenants/t_folder.yaml/t_inside.yaml": MINI["tenants/t_alpha.yaml"]})
     big = "# padding\n" * (MAX_FILE_BYTES // 10 + 1) + MINI["tenants/t_alpha.yaml"]
     write_files(
         root,
@@ -75,11 +77,13 @@ def test_refusals_match_the_disk_reader(tmp_path: Path, prefix: str) -> None:
         ("tenants/t_big.yaml", "file-size"),
         ("tenants/t_near.yml", "file-name"),
         ("tenants/notes.txt", "file-name"),
+        ("tenants/t_linked_folder.yaml", "symlink"),
+        ("tenants/t_folder.yaml", "file-name"),
     } <= codes
-    # The link inside the repository is read through; the hidden folder and the link to a
-    # folder are not read at all.
+    # The link inside the repository is read through; the hidden folder, the link to a
+    # folder and a folder named like a file are not read at all.
     assert not any(
-        "shared" in p.file or "hidden" in p.file or "linked" in p.file
+        "shared" in p.file or "hidden" in p.file or "linked_folder/" in p.file or "inside" in p.file
         for p in on_disk
         if p.code != "modeline"
     )

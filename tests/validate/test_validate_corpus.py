@@ -127,6 +127,36 @@ CONTRACT_COVERAGE: dict[str, list[str]] = {
         "key_with_line_break",
         "line_break_in_file_name",
     ],
+    "syntax errors at the mistake, in the author's words": [
+        "yaml_unclosed_double_quote",
+        "yaml_unclosed_single_quote",
+        "yaml_apostrophe_in_single_quotes",
+        "yaml_unclosed_bracket",
+        "yaml_unclosed_brace",
+        "yaml_missing_colon",
+        "missing_colon_only_key",
+        "yaml_colon_in_value",
+        "yaml_value_starts_with_at",
+        "yaml_bad_indentation",
+        "yaml_indented_less",
+    ],
+    "one mistake, one error, with the fix": [
+        "key_outdented_under_section",
+        "key_outdented_nested",
+        "turnover_percent_sign",
+        "version_unquoted_integer",
+        "dangling_env_pack_typo",
+        "dangling_env_default_typo",
+        "dangling_tenant_default_typo",
+        "dangling_tenant_environment_typo",
+        "dangling_extends_typo",
+        "promotes_from_typo",
+    ],
+    "files that are not what their names say": [
+        "symlink_to_folder_outside",
+        "symlink_to_folder_inside",
+        "folder_named_like_pack",
+    ],
     "every mistake of a file reported in one run": [
         "several_mistakes_in_one_file",
     ],
@@ -234,7 +264,22 @@ def test_real_process_reports_an_invalid_case(tmp_path: Path) -> None:
     assert done.stdout == ""
     expected = case.expected_lines()
     assert done.stderr.splitlines()[: len(expected)] == expected
-    assert done.stderr.splitlines()[-1] == ("invalid: 2 pack(s), 1 tenant(s), 2 environment(s)")
+    assert done.stderr.splitlines()[-1] == (
+        "invalid: 0 of 2 pack(s), 0 of 1 tenant(s), 1 of 2 environment(s)"
+    )
+
+
+def test_the_summary_counts_the_files_with_errors(tmp_path: Path, run_cli) -> None:
+    """Each kind's count is of files with an error, out of every file of that kind read."""
+    root = case_named("base").build(tmp_path)
+    (root / "packs" / "dpm_base_v1.yaml").write_text("policy_pack_id: [\n", encoding="utf-8")
+    (root / "packs" / "dpm_extra_v1.yml").write_text("policy_pack_id: x\n", encoding="utf-8")
+    run = run_cli(["validate", "--root", str(root)])
+    assert run.code == 1
+    # dpm_child_v1 extends the broken base: it is reported once, at the base.
+    assert run.err.splitlines()[-1] == (
+        "invalid: 2 of 3 pack(s), 0 of 1 tenant(s), 0 of 2 environment(s)"
+    )
 
 
 def test_real_process_accepts_a_valid_case(tmp_path: Path) -> None:

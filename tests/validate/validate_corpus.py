@@ -165,6 +165,29 @@ def _line_break_in_file_name(root: Path, workspace: Path) -> None:
     )
 
 
+def _symlink_to_folder_outside(root: Path, workspace: Path) -> None:
+    """A pack file name that is a link to a folder outside the repository."""
+    outside = workspace / "elsewhere"
+    outside.mkdir()
+    (outside / "dpm_base_v1.yaml").write_text("policy_pack_id: dpm_base_v1\n", encoding="utf-8")
+    (root / "packs" / "dpm_linked_v1.yaml").symlink_to(outside, target_is_directory=True)
+
+
+def _symlink_to_folder_inside(root: Path, workspace: Path) -> None:
+    """A tenant file name that is a link to a folder of the repository."""
+    (root / "tenants" / "tenant_b.yaml").symlink_to("../packs", target_is_directory=True)
+
+
+def _folder_named_like_pack(root: Path, workspace: Path) -> None:
+    """A folder named like a pack file, holding a pack: neither is a pack."""
+    folder = root / "packs" / "dpm_folder_v1.yaml"
+    folder.mkdir()
+    text = (BASE / "packs" / "dpm_base_v1.yaml").read_text(encoding="utf-8")
+    (folder / "dpm_folder_v1.yaml").write_text(
+        text.replace("dpm_base_v1", "dpm_folder_v1"), encoding="utf-8"
+    )
+
+
 def _symlink_inside(root: Path, workspace: Path) -> None:
     """A link to a file elsewhere in the repository is read like the file itself."""
     shared = root / "shared" / "tenant_a.yaml"
@@ -184,6 +207,9 @@ RECIPES: dict[CaseKind, dict[str, Recipe]] = {
         "symlink_loop": _symlink_loop,
         "named_pipe": _named_pipe,
         "line_break_in_file_name": _line_break_in_file_name,
+        "symlink_to_folder_outside": _symlink_to_folder_outside,
+        "symlink_to_folder_inside": _symlink_to_folder_inside,
+        "folder_named_like_pack": _folder_named_like_pack,
     },
     "valid": {
         "symlink_inside_repository": _symlink_inside,

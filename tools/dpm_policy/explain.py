@@ -18,6 +18,7 @@ from dpm_policy.formats import FORMATS
 from dpm_policy.inheritance import FlatPack, flatten
 from dpm_policy.repository import Repository, load_repository
 from dpm_policy.review.values import shown
+from dpm_policy.suggest import did_you_mean, fix_for_unknown
 from dpm_policy_runtime import PolicyRuntime, Resolution
 from dpm_policy_runtime.fields import FIELDS_BY_PATH
 from dpm_policy_runtime.frozen import FrozenMap
@@ -47,6 +48,8 @@ class Explanation:
     resolution: Resolution
     decided_at: str | None
     options: tuple[OptionOrigin, ...]
+    # The request's ids that name no tenant or pack of the repository, in the author's words.
+    unknown: tuple[str, ...] = ()
 
 
 def _decided_at(
@@ -114,7 +117,8 @@ def explain_with_runtime(
 ) -> Explanation:
     """Explain one request against an already loaded runtime (compiled output)."""
     resolution = runtime.resolve(policy_pack_id=policy_pack_id, tenant_id=tenant_id)
-    flat, _ = flatten(repository.pack_index())
+    packs = repository.pack_index()
+    flat, _ = flatten(packs)
     return Explanation(
         environment,
         tenant_id,
@@ -122,7 +126,30 @@ def explain_with_runtime(
         resolution,
         _decided_at(repository, environment, resolution, tenant_id),
         _options(resolution, flat),
+        _unknown(repository, tenant_id, policy_pack_id),
     )
+
+
+def _unknown(
+    repository: Repository, tenant_id: str | None, policy_pack_id: str | None
+) -> tuple[str, ...]:
+    """What to say about ids of the request that the repository does not define."""
+    found = []
+    if tenant_id is not None:
+        tenants = repository.tenant_index()
+        if tenant_id not in tenants:
+            found.append(
+                f"no tenant has the id '{tenant_id}' (the engine matches ids exactly); "
+                + fix_for_unknown(tenant_id, tenants, "check the id in tenants/")
+            )
+    if policy_pack_id is not None:
+        packs = repository.pack_index()
+        if policy_pack_id not in packs:
+            found.append(
+                f"no pack has the id '{policy_pack_id}' (the engine matches ids exactly); "
+                + fix_for_unknown(policy_pack_id, packs, "check the id in packs/")
+            )
+    return tuple(found)
 
 
 def explain(
@@ -142,7 +169,10 @@ def explain(
     repository, _ = load_repository(root)
     if environment not in repository.environment_index():
         known = ", ".join(sorted(repository.environment_index())) or "none"
-        raise UsageError(f"unknown environment '{environment}'; known: {known}")
+        hint = did_you_mean(environment, repository.environment_index())
+        raise UsageError(
+            f"unknown environment '{environment}'; " + (hint or f"known: {known}")
+        )
     with tempfile.TemporaryDirectory(prefix="dpm-policy-explain-") as temporary:
         if dist is None:
             result = compile_repository(root=root, out=Path(temporary), environments=[environment])

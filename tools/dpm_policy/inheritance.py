@@ -15,6 +15,7 @@ from decimal import Decimal
 from dpm_policy.model.pack import PackHeader
 from dpm_policy.problems import Position, Problem
 from dpm_policy.repository import Entry
+from dpm_policy.suggest import fix_for_unknown
 from dpm_policy_runtime.fields import FIELDS
 
 __all__ = ["MAX_CHAIN", "FlatPack", "Setting", "SettingValue", "flatten", "own_settings"]
@@ -87,8 +88,8 @@ def _chain(
                 current.file,
                 position,
                 "dangling-reference",
-                f"extends '{base}', but no pack has that id; add packs/{base}.yaml "
-                "or correct the id",
+                f"extends '{base}', but no pack has that id; "
+                + fix_for_unknown(base, packs, f"add packs/{base}.yaml or correct the id"),
             )
         if len(chain) >= MAX_CHAIN:
             return chain, Problem(

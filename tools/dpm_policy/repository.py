@@ -85,6 +85,15 @@ class Repository:
         """Whether ``identifier`` names a file of ``kind`` that is present but invalid."""
         return identifier in self.invalid_ids.get(kind, ())
 
+    def entries(self, kind: str) -> list[Entry[BaseModel]]:
+        """The valid documents of the kind named ``kind`` (a key of ``KINDS``)."""
+        found: dict[str, list[Any]] = {
+            "pack": self.packs,
+            "tenant": self.tenants,
+            "environment": self.environments,
+        }
+        return found[kind]
+
     def pack_index(self) -> dict[str, Entry[PackHeader]]:
         """Packs by id; the first file wins where ids repeat (reported by a check)."""
         index: dict[str, Entry[PackHeader]] = {}

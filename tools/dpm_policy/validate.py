@@ -8,7 +8,7 @@ from pathlib import Path
 from dpm_policy.checks import run_checks
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.problems import Problem, sort_problems
-from dpm_policy.repository import Repository, load_repository
+from dpm_policy.repository import KINDS, Repository, load_repository
 
 __all__ = ["ValidationResult", "validate"]
 
@@ -31,6 +31,20 @@ class ValidationResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def summary(self) -> str:
+        """``valid: 2 pack(s), ...``, or ``invalid: 1 of 2 pack(s), ...`` counting the files
+        with an error among all the files of each kind."""
+        counts = []
+        for name, kind in KINDS.items():
+            valid = {entry.file for entry in self.repository.entries(name)}
+            prefix = kind.folder + "/"
+            failing = {p.file for p in self.errors if p.file.startswith(prefix)}
+            total = len(valid | failing)
+            counts.append(
+                f"{total} {name}(s)" if self.ok else f"{len(failing)} of {total} {name}(s)"
+            )
+        return ("valid: " if self.ok else "invalid: ") + ", ".join(counts)
 
 
 def validate(*, root: Path, tree: SourceTree | None = None) -> ValidationResult:

@@ -8,15 +8,9 @@ from pydantic import BaseModel
 
 from dpm_policy.problems import Problem
 from dpm_policy.repository import Entry, Repository
+from dpm_policy.suggest import near_key
 
-__all__ = ["check", "near_key"]
-
-_PUNCTUATION = str.maketrans("", "", "_.-")
-
-
-def near_key(identifier: str) -> str:
-    """What a person would read as the same id: case and ``_ - .`` ignored."""
-    return identifier.casefold().translate(_PUNCTUATION)
+__all__ = ["check"]
 
 
 def _unique(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dpm_policy.checks.shipping import shipped_packs
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Problem
 from dpm_policy.repository import Entry, Repository
+from dpm_policy.suggest import fix_for_unknown
 
 __all__ = ["check"]
 
@@ -16,6 +18,7 @@ def check(repository: Repository) -> Iterator[Problem]:
     ships (dev -> uat -> prod), so every pack in prod has run in uat and dev first. The chain
     of ``promotes_from`` names existing environments and has no cycle."""
     environments = repository.environment_index()
+    shipped = shipped_packs(repository)
     for env in repository.environments:
         source_name = env.model.promotes_from
         if source_name is None:
@@ -30,7 +33,8 @@ def check(repository: Repository) -> Iterator[Problem]:
                     position,
                     "dangling-reference",
                     f"promotes_from names '{source_name}', but there is no "
-                    f"environments/{source_name}.yaml; add it or correct the name",
+                    f"environments/{source_name}.yaml; "
+                    + fix_for_unknown(source_name, environments, "add it or correct the name"),
                 )
             continue
         seen = [env.model.environment]
@@ -50,7 +54,7 @@ def check(repository: Repository) -> Iterator[Problem]:
             seen.append(name)
             upstream = walker.model.promotes_from
             walker = environments.get(upstream) if upstream else None
-        source_packs = set(source.model.packs)
+        source_packs = shipped[source_name]
         for index, pack_id in enumerate(env.model.packs):
             if pack_id not in source_packs:
                 yield Problem(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dpm_policy.checks.shipping import shipped_packs
 from dpm_policy.problems import Problem
 from dpm_policy.repository import Repository
+from dpm_policy.suggest import fix_for_unknown
 
 __all__ = ["check"]
 
@@ -19,10 +21,15 @@ def check(repository: Repository) -> Iterator[Problem]:
     that file's own problems are."""
     packs = repository.pack_index()
     environments = repository.environment_index()
-    shipped_to = {name: frozenset(env.model.packs) for name, env in environments.items()}
+    shipped_to = shipped_packs(repository)
 
     def missing(pack_id: str) -> bool:
         return pack_id not in packs and not repository.is_invalid("pack", pack_id)
+
+    def no_pack(what: str, pack_id: str) -> str:
+        return f"{what} '{pack_id}', but no pack has that id; " + fix_for_unknown(
+            pack_id, packs, f"add packs/{pack_id}.yaml or correct the id"
+        )
 
     for env in repository.environments:
         shipped: set[str] = set()
@@ -38,16 +45,12 @@ def check(repository: Repository) -> Iterator[Problem]:
                     env.file,
                     position,
                     "dangling-reference",
-                    f"packs lists '{pack_id}', but no pack has that id; add "
-                    f"packs/{pack_id}.yaml or correct the id",
+                    no_pack("packs lists", pack_id),
                 )
         default = env.model.default_policy_pack
-        if default is not None and default not in shipped:
+        if default is not None and default not in shipped_to[env.model.environment]:
             if missing(default):
-                message = (
-                    f"default_policy_pack is '{default}', but no pack has that id; add "
-                    f"packs/{default}.yaml or correct the id"
-                )
+                message = no_pack("default_policy_pack is", default)
             else:
                 message = (
                     f"default_policy_pack '{default}' does not ship to {env.model.environment}; "
@@ -73,8 +76,12 @@ def check(repository: Repository) -> Iterator[Problem]:
                     tenant.document.position(("environments", name), key=True),
                     "dangling-reference",
                     f"environments names '{name}', but there is no environments/{name}.yaml; "
-                    f"use one of: {', '.join(sorted(environments)) or 'none yet'}, "
-                    "or add the environment",
+                    + fix_for_unknown(
+                        name,
+                        environments,
+                        f"use one of: {', '.join(sorted(environments)) or 'none yet'}, "
+                        "or add the environment",
+                    ),
                 )
             named.append(
                 (("environments", name, "default_policy_pack"), override.default_policy_pack)
@@ -88,11 +95,10 @@ def check(repository: Repository) -> Iterator[Problem]:
                     tenant.file,
                     tenant.document.position(where),
                     "dangling-reference",
-                    f"{'.'.join(where)} is '{pack_id}', but no pack has that id; add "
-                    f"packs/{pack_id}.yaml or correct the id",
+                    no_pack(f"{'.'.join(where)} is", pack_id),
                 )
         # Each environment: the pack the tenant gets there must ship there.
-        for name in environments:
+        for name in shipped_to:
             chosen = overrides.get(name)
             pack_id = chosen.default_policy_pack if chosen else model.default_policy_pack
             if pack_id in unknown or pack_id in shipped_to[name]:

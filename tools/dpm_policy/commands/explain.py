@@ -89,6 +89,7 @@ def render_json(answer: Explanation) -> str:
         "selected_policy_pack_id": r.selected_policy_pack_id,
         "present": r.present,
         "decided_at": answer.decided_at,
+        "unknown": list(answer.unknown),
         "passed_over": [{"source": p.source, "reason": p.reason} for p in r.passed_over],
         "version": r.policy_pack.version if r.policy_pack else None,
         "options": [
@@ -115,4 +116,6 @@ def run(args: argparse.Namespace) -> int:
         dist=args.dist,
     )
     sys.stdout.write(render_json(answer) if args.format == "json" else render_text(answer))
-    return 0
+    for message in answer.unknown:
+        sys.stderr.write(f"error: {message}\n")
+    return 1 if answer.unknown else 0

@@ -35,11 +35,5 @@ def run(args: argparse.Namespace) -> int:
     result = validate(root=find_root(args.root))
     report_problems(result.problems, args.format)
     if args.format == "text":
-        repo = result.repository
-        summary = (
-            f"{len(repo.packs)} pack(s), {len(repo.tenants)} tenant(s), "
-            f"{len(repo.environments)} environment(s)"
-        )
-        verdict = "valid" if result.ok else "invalid"
-        sys.stderr.write(f"{verdict}: {summary}\n")
+        sys.stderr.write(result.summary() + "\n")
     return 0 if result.ok else 1

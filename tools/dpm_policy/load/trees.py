@@ -102,6 +102,29 @@ def _not_a_file(name: str, what: str) -> YamlLoadError:
     )
 
 
+def _link_to_folder(name: str) -> YamlLoadError:
+    return load_error(
+        name,
+        "symlink",
+        "the file is a symbolic link to a folder, not a policy file; "
+        "replace it with the file itself",
+    )
+
+
+def _folder_named_like_file(name: str) -> YamlLoadError:
+    return load_error(
+        name,
+        "file-name",
+        "this is a folder named like a policy file; a policy file must be a file, so rename "
+        "the folder (its contents are not read)",
+    )
+
+
+def _named_like_file(name: str) -> bool:
+    """Whether a folder's name is one the walk would read as a policy file."""
+    return name.endswith(".yaml")
+
+
 def _cannot_read(name: str, error: OSError) -> YamlLoadError:
     return load_error(name, "io", f"cannot read the file: {error.strerror or error}")
 
@@ -127,9 +150,15 @@ class DiskTree:
 
     def files(self, folder: str) -> list[str]:
         found: list[str] = []
-        for directory, _, names in os.walk(os.path.join(self.root, folder), followlinks=False):
+        top = os.path.join(self.root, folder)
+        for directory, folders, names in os.walk(top, followlinks=False):
             prefix = relative_name(self.root, directory) + "/"
             found.extend(prefix + name for name in names)
+            # A folder, or a link to one, named like a policy file is listed so that reading
+            # it reports it; the walk does not go into it.
+            misnamed = [name for name in folders if _named_like_file(name)]
+            found.extend(prefix + name for name in misnamed)
+            folders[:] = [name for name in folders if not _named_like_file(name)]
         return found
 
     def read(self, name: str) -> bytes:
@@ -146,6 +175,8 @@ class DiskTree:
             raise _link_loop(name) from None
         except OSError as error:
             raise _cannot_read(name, error) from None
+        if stat.S_ISDIR(info.st_mode):
+            raise _link_to_folder(name) if os.path.islink(path) else _folder_named_like_file(name)
         if not stat.S_ISREG(info.st_mode):
             raise _not_a_file(name, "a pipe, device or socket")
         if info.st_size > MAX_FILE_BYTES:
@@ -249,11 +280,25 @@ class GitTree:
 
     def files(self, folder: str) -> list[str]:
         start = folder.strip("/") + "/"
-        found = []
+        # As on disk: a folder named like a policy file is listed, and what is in it is not.
+        misnamed = [
+            name
+            for name in self._folders
+            if name.startswith(start) and _named_like_file(name.rpartition("/")[2])
+        ]
+        found = [
+            name for name in misnamed if not any(name.startswith(f"{other}/") for other in misnamed)
+        ]
         for name, entry in self._entries.items():
             if not name.startswith(start):
                 continue
-            if entry.mode == _SYMLINK and self._links_to_folder(name):
+            if misnamed and any(name.startswith(f"{other}/") for other in misnamed):
+                continue
+            if (
+                entry.mode == _SYMLINK
+                and not _named_like_file(name.rpartition("/")[2])
+                and self._links_to_folder(name)
+            ):
                 continue  # as on disk, where a walk lists such a link among the folders
             found.append(name)
             if entry.mode != _SUBMODULE:
@@ -263,9 +308,14 @@ class GitTree:
     def read(self, name: str) -> bytes:
         entry = self._entries.get(name)
         if entry is None:
+            if name in self._folders:
+                raise _folder_named_like_file(name)
             raise _link_to_nothing(name)
         if entry.mode == _SYMLINK:
-            entry = self._entries[self._resolve(name)]
+            target = self._resolve(name)
+            if target not in self._entries:
+                raise _link_to_folder(name)
+            entry = self._entries[target]
         if entry.mode == _SUBMODULE:
             raise _not_a_file(name, "a submodule")
         content = self._blob(entry.sha)
@@ -275,13 +325,13 @@ class GitTree:
 
     def _links_to_folder(self, name: str) -> bool:
         try:
-            return self._resolve(name, allow_folder=True) in self._folders
+            return self._resolve(name) in self._folders
         except YamlLoadError:
             return False
 
-    def _resolve(self, name: str, *, allow_folder: bool = False) -> str:
-        """The entry the symbolic link ``name`` leads to (or, with ``allow_folder``, the
-        folder), following every link on the way as the file system would."""
+    def _resolve(self, name: str) -> str:
+        """The entry or folder the symbolic link ``name`` leads to, following every link on the
+        way as the file system would."""
         pending = name.split("/")
         resolved: list[str] = []
         links = 0
@@ -311,10 +361,7 @@ class GitTree:
             if entry is not None and pending:  # a file where the path needs a folder
                 raise _link_to_nothing(name)
             resolved.append(part)
-        target_name = "/".join(resolved)
-        if target_name not in self._entries and not allow_folder:
-            raise _not_a_file(name, "a folder")
-        return target_name
+        return "/".join(resolved)
 
     def _blob(self, sha: str) -> bytes | int:
         content = self._blobs.get(sha)

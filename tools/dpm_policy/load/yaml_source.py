@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from dpm_policy.load.syntax_errors import syntax_problem
 from dpm_policy.problems import Position, Problem
 
 __all__ = [
@@ -399,7 +400,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
                     )
                 data = builder.build(next_event)
     except yaml.MarkedYAMLError as error:
-        raise YamlLoadError([_syntax_problem(file, text, error)]) from None
+        raise YamlLoadError([syntax_problem(file, text, error)]) from None
     except yaml.YAMLError as error:
         # A ReaderError (a character YAML refuses); the loader screens these out first.
         index = getattr(error, "position", 0)
@@ -427,35 +428,3 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         )
     first_line = text.split("\n", 1)[0].rstrip("\r")
     return YamlDocument(file, data, builder.values, builder.keys, first_line)
-
-
-def _syntax_problem(file: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
-    """libyaml's complaint, where it stands, and what to do about it."""
-    mark = error.problem_mark or error.context_mark
-    position = _position(mark) if mark is not None else Position(1, 1)
-    lines = text.split("\n")
-    line = lines[position.line - 1] if position.line <= len(lines) else ""
-    if "\t" in line[: position.col] and not line[: position.col - 1].strip(" \t"):
-        return Problem(
-            file,
-            position,
-            "syntax",
-            "YAML syntax error: a tab indents this line; indent with spaces",
-        )
-    what = error.problem or "invalid YAML"
-    context = ""
-    if error.context:
-        start = error.context_mark
-        # libyaml notices an unclosed bracket or quote lines later: say where it was opened.
-        if start is not None and mark is not None and start.line != mark.line:
-            context = (
-                f" ({error.context} started at line {start.line + 1}, column {start.column + 1})"
-            )
-        else:
-            context = f" ({error.context})"
-    return Problem(
-        file,
-        position,
-        "syntax",
-        f"YAML syntax error: {what}{context}; check the indentation, quotes and brackets here",
-    )

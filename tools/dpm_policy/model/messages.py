@@ -110,6 +110,20 @@ def _unknown_key(model: type[BaseModel], path: Path) -> tuple[str, str]:
     return "unknown-key", message
 
 
+def _missing_colon(model: type[BaseModel], path: Path, value: object) -> str | None:
+    """A section that holds ``key value`` as text: the line lacks its colon."""
+    section = _model_at(model, path)
+    if section is None or not isinstance(value, str) or " " not in value:
+        return None
+    key, _, rest = value.partition(" ")
+    if key not in section.model_fields:
+        return None
+    return (
+        f"{dotted(path)} holds the text {shown(value)}: the line has no ':' after its key; "
+        f"write '{key}: {rest.strip()}'"
+    )
+
+
 def _one(model: type[BaseModel], document: YamlDocument, error: Any) -> Problem:
     loc: tuple[str | int, ...] = tuple(error["loc"])
     kind: str = error["type"]
@@ -129,6 +143,9 @@ def _one(model: type[BaseModel], document: YamlDocument, error: Any) -> Problem:
             f"missing required key '{path[-1]}'{where}; add it",
         )
     if kind in _CONTAINER_NAMES:
+        missing_colon = _missing_colon(model, path, error.get("input"))
+        if missing_colon is not None:
+            return Problem(document.file, document.position(path), "syntax", missing_colon)
         return Problem(
             document.file,
             document.position(path),
@@ -158,8 +175,72 @@ def _one(model: type[BaseModel], document: YamlDocument, error: Any) -> Problem:
     return Problem(document.file, document.position(path, key=is_key), kind, message)
 
 
+def _outdented(
+    model: type[BaseModel], document: YamlDocument, errors: list[Any]
+) -> tuple[list[Problem], set[int]]:
+    """Keys written at their section's own level instead of under it.
+
+    ``workflow_policy:`` followed by ``enable_workflow_gates: true`` at column 1 leaves the
+    section empty and the key unknown where it stands; that is one mistake, so it is reported
+    once, at the key, with the fix. Returns those problems and the indexes of the errors they
+    replace.
+    """
+    unknown = {
+        tuple(item["loc"]): index
+        for index, item in enumerate(errors)
+        if item["type"] == "extra_forbidden"
+    }
+    problems: list[Problem] = []
+    replaced: set[int] = set()
+    for index, item in enumerate(errors):
+        path: Path = tuple(item["loc"])
+        if item.get("input", 0) is not None or not path or path not in document.keys:
+            continue
+        section = _model_at(model, path)
+        if section is None:
+            continue
+        parent = path[:-1]
+        # The keys written after the empty section at its level, up to the first that is in
+        # its right place.
+        siblings = sorted(
+            (mark, key)
+            for key_path, mark in document.keys.items()
+            if key_path[:-1] == parent
+            and mark > document.keys[path]
+            and isinstance(key := key_path[-1], str)
+        )
+        misplaced: list[str] = []
+        for _, key in siblings:
+            if (*parent, key) not in unknown or key not in section.model_fields:
+                break
+            misplaced.append(key)
+        if not misplaced:
+            continue
+        name = dotted(path)
+        more = len(misplaced) - 1
+        what = f"'{misplaced[0]}'" + (f" and the {more} key(s) after it" if more else "")
+        problems.append(
+            Problem(
+                document.file,
+                document.position((*parent, misplaced[0]), key=True),
+                "indentation",
+                f"{what} belong{'' if more else 's'} to {name}, which has nothing under it; "
+                f"indent {'them' if more else 'it'} under {name}",
+            )
+        )
+        replaced.add(index)
+        replaced.update(unknown[(*parent, key)] for key in misplaced)
+    return problems, replaced
+
+
 def problems_from_validation(
     model: type[BaseModel], document: YamlDocument, error: ValidationError
 ) -> list[Problem]:
-    """One problem per validation error, positioned in the document."""
-    return [_one(model, document, item) for item in error.errors(include_url=False)]
+    """One problem per validation error, positioned in the document; one problem for a
+    mistake that causes several errors."""
+    errors = error.errors(include_url=False)
+    problems, replaced = _outdented(model, document, errors)
+    problems += [
+        _one(model, document, item) for index, item in enumerate(errors) if index not in replaced
+    ]
+    return problems

@@ -111,11 +111,7 @@ def _decimal_validator(minimum: Decimal | None, maximum: Decimal | None) -> Any:
         elif isinstance(value, str):
             # The JSON Schema's string patterns say the same (see _decimal_string_pattern).
             if not _DECIMAL_TEXT.fullmatch(value):
-                raise _error(
-                    "decimal-format",
-                    "must be a number in plain notation such as 0.15, with no exponent and no "
-                    f"leading zeros (got {shown(value)})",
-                )
+                raise _error("decimal-format", _decimal_text_message(value, maximum))
             number = Decimal(value)
             if value.startswith("-") and minimum is not None and minimum >= 0:
                 # "-0" equals 0, but no non-negative quantity is written with a minus.
@@ -132,6 +128,24 @@ def _decimal_validator(minimum: Decimal | None, maximum: Decimal | None) -> Any:
         return number
 
     return check
+
+
+_PERCENT = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*")
+
+
+def _decimal_text_message(value: str, maximum: Decimal | None) -> str:
+    percent = _PERCENT.fullmatch(value)
+    if percent is not None and maximum == 1:
+        number = Decimal(percent.group(1))
+        if number <= 100:
+            return (
+                f"must be a fraction, not a percentage (got {shown(value)}); "
+                f"write {canonical_decimal(number / 100)} for {percent.group(1)}%"
+            )
+    return (
+        "must be a number in plain notation such as 0.15, with no exponent and no "
+        f"leading zeros (got {shown(value)})"
+    )
 
 
 def _range_message(number: Decimal, minimum: Decimal | None, maximum: Decimal | None) -> str:
@@ -295,10 +309,10 @@ GroupKey = Annotated[
 def _check_version(value: object) -> str:
     _reject_null(value)
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        # A decimal loses its trailing zeros in readers that take it as a float (1.10 -> 1.1).
+        why = "" if isinstance(value, int) else " (unquoted, YAML reads it as a number)"
         raise _error(
-            "version-type",
-            f'must be text, in quotes: write version: "{value}" (unquoted, YAML reads it '
-            "as a number, and 1.10 would become 1.1)",
+            "version-type", f'must be text, in quotes: write version: "{value}"{why}'
         )
     if not isinstance(value, str):
         raise _error("version-type", f"must be text in quotes (got {shown(value)})")
