@@ -134,22 +134,16 @@ def _unknown(
     repository: Repository, tenant_id: str | None, policy_pack_id: str | None
 ) -> tuple[str, ...]:
     """What to say about ids of the request that the repository does not define."""
-    found = []
-    if tenant_id is not None:
-        tenants = repository.tenant_index()
-        if tenant_id not in tenants:
-            found.append(
-                f"no tenant has the id '{tenant_id}' (the engine matches ids exactly); "
-                + fix_for_unknown(tenant_id, tenants, "check the id in tenants/")
-            )
-    if policy_pack_id is not None:
-        packs = repository.pack_index()
-        if policy_pack_id not in packs:
-            found.append(
-                f"no pack has the id '{policy_pack_id}' (the engine matches ids exactly); "
-                + fix_for_unknown(policy_pack_id, packs, "check the id in packs/")
-            )
-    return tuple(found)
+    asked = (
+        ("tenant", tenant_id, repository.tenant_index(), "tenants/"),
+        ("pack", policy_pack_id, repository.pack_index(), "packs/"),
+    )
+    return tuple(
+        f"no {kind} has the id '{identifier}' (the engine matches ids exactly); "
+        + fix_for_unknown(identifier, known, f"check the id in {folder}")
+        for kind, identifier, known, folder in asked
+        if identifier is not None and identifier not in known
+    )
 
 
 def explain(
