@@ -9,7 +9,7 @@ all take their field lists and bounds from here, so they cannot drift apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
@@ -27,9 +27,13 @@ __all__ = [
 
 FieldKind = Literal["decimal", "bool", "int", "group_constraints"]
 
-# Which change of value makes the engine stricter: "lower" (a cap that shrinks), "higher",
-# "enable" (a check switched on), "disable", or None where no direction means anything.
-Tightening = Literal["lower", "higher", "enable", "disable"]
+# The direction rule of a field: which change of the value the engine applies makes a client's
+# rebalancing stricter. "lower": a cap, stricter as it shrinks and loosest when absent (the
+# request's own option, no cap by default); "higher": the reverse; "enable": a check or a
+# requirement, stricter when on; "disable": stricter when off (an approval treated as already
+# obtained); "neutral": a change is shown, with no direction (the settlement horizon, the
+# simulate replay switch). The review (``dpm_policy.review.direction``) applies these rules.
+Tightening = Literal["lower", "higher", "enable", "disable", "neutral"]
 
 SECTIONS: tuple[str, ...] = (
     "turnover_policy",
@@ -56,7 +60,8 @@ class FieldSpec:
     option: str | None = None
     # The engine's default for that option when no pack and no request sets it.
     engine_default: object = None
-    tightening: Tightening | None = None
+    # Required of every row, so no field can be added without saying how a change reads.
+    tightening: Tightening = field(kw_only=True)
 
     @property
     def path(self) -> str:
@@ -120,7 +125,8 @@ FIELDS: tuple[FieldSpec, ...] = (
         maximum=10,
         option="settlement_horizon_days",
         engine_default=5,
-        tightening="higher",
+        # Longer is neither safer nor riskier for the client: how far ahead cash is checked.
+        tightening="neutral",
     ),
     FieldSpec(
         "constraint_policy",
@@ -182,6 +188,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         True,
         option=None,
         engine_default=True,
+        tightening="neutral",
     ),
 )
 

@@ -23,6 +23,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--head", metavar="REF", default=None, help="compare this commit (default: working tree)"
     )
     parser.add_argument(
+        "--base-label",
+        metavar="TEXT",
+        default=None,
+        help="how the report's header names the base (default: the ref and its commit)",
+    )
+    parser.add_argument(
+        "--head-label",
+        metavar="TEXT",
+        default=None,
+        help="how the report's header names the head, e.g. a pull request's head commit "
+        "(default: the ref and its commit, or the commit the working tree is on)",
+    )
+    parser.add_argument(
         "--format",
         choices=sorted(RENDERERS),
         default="markdown",
@@ -47,7 +60,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     protected = tuple(args.protect) if args.protect else DEFAULT_PROTECTED
     review = diff_report(
-        root=find_root(args.root), base=args.base, head=args.head, protected=protected
+        root=find_root(args.root),
+        base=args.base,
+        head=args.head,
+        protected=protected,
+        base_label=args.base_label,
+        head_label=args.head_label,
     )
     if args.check:
         sys.stderr.write(FORMATS["text"](list(review.violations)))

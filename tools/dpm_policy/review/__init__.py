@@ -8,13 +8,14 @@ result into a pull-request comment (markdown) or JSON.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from dpm_policy.review.compare import compare_environment
 from dpm_policy.review.compiled import CompiledSide, SideDoesNotCompile, compile_side
-from dpm_policy.review.model import Review
+from dpm_policy.review.model import EnvironmentDiff, Review
 from dpm_policy.review.render import RENDERERS
 from dpm_policy.review.rules import DEFAULT_PROTECTED, RULES, RuleContext, check_rules
 from dpm_policy.review.sources import ref_side, working_tree
@@ -27,20 +28,67 @@ __all__ = [
     "SideDoesNotCompile",
     "compare_sides",
     "diff_report",
+    "promotion_order",
 ]
 
 
+def _promotion_depth(name: str, base: CompiledSide, head: CompiledSide) -> int:
+    """How many environments ``name`` is promoted through: prod (from uat, from dev) is 2."""
+    depth, seen = 0, {name}
+    current: str | None = name
+    while current is not None:
+        entry = head.environment_file(current) or base.environment_file(current)
+        current = entry.model.promotes_from if entry is not None else None
+        if current is None or current in seen:
+            break
+        seen.add(current)
+        depth += 1
+    return depth
+
+
+def promotion_order(base: CompiledSide, head: CompiledSide) -> list[str]:
+    """Every environment of either side, the most protected first: the one promoted through
+    the most others (prod, then uat, then dev), then by name."""
+    names = set(base.environments) | set(head.environments)
+    return sorted(names, key=lambda name: (-_promotion_depth(name, base, head), name))
+
+
+def _collapse(environments: Sequence[EnvironmentDiff]) -> tuple[EnvironmentDiff, ...]:
+    """Mark each changed environment whose changes equal a more protected one's."""
+    seen: dict[object, str] = {}
+    result = []
+    for env in environments:
+        if env.changed:
+            signature = (env.packs, env.tenants, env.settings, env.unmapped, env.requests)
+            first = seen.setdefault(signature, env.environment)
+            if first != env.environment:
+                env = dataclasses.replace(env, same_as=first)
+        result.append(env)
+    return tuple(result)
+
+
 def compare_sides(
-    base: CompiledSide, head: CompiledSide, *, protected: Sequence[str] = DEFAULT_PROTECTED
+    base: CompiledSide,
+    head: CompiledSide,
+    *,
+    protected: Sequence[str] = DEFAULT_PROTECTED,
+    base_label: str | None = None,
+    head_label: str | None = None,
 ) -> Review:
-    """The review of two compiled sides."""
-    names = sorted(set(base.environments) | set(head.environments))
-    environments = tuple(
-        compare_environment(name, base.environments.get(name), head.environments.get(name))
-        for name in names
+    """The review of two compiled sides, environments the most protected first."""
+    environments = _collapse(
+        [
+            compare_environment(name, base.environments.get(name), head.environments.get(name))
+            for name in promotion_order(base, head)
+        ]
     )
     violations = check_rules(RuleContext(base, head, tuple(protected)))
-    return Review(base.side.label, head.side.label, environments, tuple(violations))
+    return Review(
+        base_label or base.side.title or base.side.label,
+        head_label or head.side.title or head.side.label,
+        environments,
+        tuple(violations),
+    )
 
 
 def diff_report(
@@ -49,8 +97,12 @@ def diff_report(
     base: str,
     head: str | None = None,
     protected: Sequence[str] = DEFAULT_PROTECTED,
+    base_label: str | None = None,
+    head_label: str | None = None,
 ) -> Review:
     """Compare the commit ``base`` with ``head`` (a ref, or the working tree when None).
+
+    The report names each side by its label: the given one, else the ref and its commit.
 
     Raises ``UsageError`` for a ref that names no commit and ``SideDoesNotCompile`` when a
     side has errors.
@@ -61,4 +113,10 @@ def diff_report(
         head_side = working_tree(root) if head is None else ref_side(root, head)
         compiled_base = compile_side(base_side, folder / "dist-base")
         compiled_head = compile_side(head_side, folder / "dist-head")
-        return compare_sides(compiled_base, compiled_head, protected=protected)
+        return compare_sides(
+            compiled_base,
+            compiled_head,
+            protected=protected,
+            base_label=base_label,
+            head_label=head_label,
+        )

@@ -1,20 +1,23 @@
-"""The difference of one environment between two compiled trees, read through the resolver."""
+"""The difference of one environment between two compiled trees, read through the resolver:
+catalog entries, switches, and what every audience gets before and after."""
 
 from __future__ import annotations
 
 import dataclasses
 
+from dpm_policy.review.cohorts import tenant_impact
 from dpm_policy.review.compiled import CompiledEnvironment
+from dpm_policy.review.impact import Deltas, audience_change
 from dpm_policy.review.model import (
+    AudienceChange,
     EnvironmentDiff,
     EnvironmentStatus,
     PackChange,
     SettingChange,
     SizeChange,
-    TenantChanges,
 )
 from dpm_policy.review.values import field_changes
-from dpm_policy_runtime import PolicyPack, PolicyRuntime
+from dpm_policy_runtime import PolicyRuntime
 from dpm_policy_runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
 
 __all__ = ["compare_environment"]
@@ -27,7 +30,8 @@ def _packs(old: PolicyRuntime, new: PolicyRuntime) -> tuple[PackChange, ...]:
     for pack_id in sorted(set(old.catalog) | set(new.catalog)):
         before, after = old.catalog.get(pack_id), new.catalog.get(pack_id)
         if before is None and after is not None:
-            # What a new pack sets, without a direction: nothing was loosened or tightened.
+            # What a new pack sets, without a direction: the catalog itself loosens nothing;
+            # what it does to the requests naming it is in the request audiences.
             fields = tuple(
                 dataclasses.replace(change, direction=None)
                 for change in field_changes({}, after.values)
@@ -41,57 +45,91 @@ def _packs(old: PolicyRuntime, new: PolicyRuntime) -> tuple[PackChange, ...]:
     return tuple(changes)
 
 
-def _effective(runtime: PolicyRuntime, tenant: str) -> tuple[str | None, PolicyPack | None]:
-    resolution = runtime.resolve(tenant_id=tenant)
-    return resolution.selected_policy_pack_id, resolution.policy_pack
+def _requests(
+    old: PolicyRuntime, new: PolicyRuntime, packs: tuple[PackChange, ...], deltas: Deltas
+) -> tuple[AudienceChange, ...]:
+    """The requests naming a pack of the base catalog whose answer changes.
 
-
-def _tenants(old: PolicyRuntime, new: PolicyRuntime) -> TenantChanges:
-    remapped: list[tuple[str, str | None, str | None]] = []
-    content: list[tuple[str, str]] = []
-    for tenant in sorted(set(old.tenant_map) | set(new.tenant_map)):
-        old_id, old_pack = _effective(old, tenant)
-        new_id, new_pack = _effective(new, tenant)
-        if old_id != new_id:
-            remapped.append((tenant, old_id, new_id))
-        elif new_id is not None and old_pack != new_pack:
-            content.append((tenant, new_id))
-    return TenantChanges(tuple(remapped), tuple(content))
+    A pack new to the catalog has no such audience yet: requests naming it were naming an
+    unknown id, which no client relies on; what it sets is in its ``PackChange``.
+    """
+    status = {pack.pack_id: pack.status for pack in packs}
+    changes = []
+    for pack_id in sorted(old.catalog):
+        change = audience_change(
+            "request",
+            pack_id,
+            old.resolve(policy_pack_id=pack_id),
+            new.resolve(policy_pack_id=pack_id),
+            deltas,
+        )
+        if change is not None:
+            changes.append(dataclasses.replace(change, catalog=status.get(pack_id)))
+    return tuple(changes)
 
 
 def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
+def _default_effect(new: PolicyRuntime) -> str:
+    target = new.default_policy_pack_id
+    return (
+        f"unmapped traffic gets '{target}'"
+        if target is not None
+        else "unmapped traffic gets no pack: the request's own options apply"
+    )
+
+
 def _settings(
     old_env: CompiledEnvironment, new_env: CompiledEnvironment
 ) -> tuple[SettingChange, ...]:
     old, new = old_env.runtime, new_env.runtime
+    packs_effect = (
+        "policy packs apply again: every audience gets its pack"
+        if new.enabled
+        else "every request gets no pack: the request's own options apply to every audience"
+    )
+    tenants_effect = (
+        "mapped tenants get their own pack again"
+        if new.tenant_resolution_enabled
+        else "every mapped tenant falls to the default: " + _default_effect(new)
+    )
     pairs = (
-        ("packs enabled", "DPM_POLICY_PACKS_ENABLED", _flag(old.enabled), _flag(new.enabled)),
+        (
+            "packs enabled",
+            "DPM_POLICY_PACKS_ENABLED",
+            _flag(old.enabled),
+            _flag(new.enabled),
+            packs_effect,
+        ),
         (
             "tenant resolution enabled",
             "DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED",
             _flag(old.tenant_resolution_enabled),
             _flag(new.tenant_resolution_enabled),
+            tenants_effect,
         ),
         (
             "idempotency replay enabled",
             "DPM_IDEMPOTENCY_REPLAY_ENABLED",
             _flag(old.replay_default),
             _flag(new.replay_default),
+            "simulate's replay default for packs that do not set it",
         ),
         (
             "default pack",
             "DPM_DEFAULT_POLICY_PACK_ID",
             old.default_policy_pack_id,
             new.default_policy_pack_id,
+            _default_effect(new),
         ),
         (
             "catalog delivery",
             "catalog_delivery",
             old_env.catalog_delivery,
             new_env.catalog_delivery,
+            "how the catalog reaches the engine; no audience's settings change by it",
         ),
     )
     return tuple(SettingChange(*pair) for pair in pairs if pair[2] != pair[3])
@@ -127,8 +165,11 @@ def compare_environment(
     """What changes for environment ``name`` (``None``: it does not exist on that side)."""
     before = old.runtime if old else _EMPTY
     after = new.runtime if new else _EMPTY
+    deltas = Deltas()
     packs = _packs(before, after)
-    tenants = _tenants(before, after)
+    tenants = tenant_impact(before, after, deltas)
+    unmapped = audience_change("unmapped", None, before.resolve(), after.resolve(), deltas)
+    requests = _requests(before, after, packs, deltas)
     settings = _settings(old, new) if old and new else ()
     sizes = _sizes(old, new)
     status: EnvironmentStatus
@@ -136,8 +177,15 @@ def compare_environment(
         status = "added"
     elif new is None:
         status = "removed"
-    elif packs or tenants.count or settings or before.fingerprint != after.fingerprint:
+    elif (
+        packs
+        or tenants.count
+        or settings
+        or unmapped
+        or requests
+        or before.fingerprint != after.fingerprint
+    ):
         status = "changed"
     else:
         status = "unchanged"
-    return EnvironmentDiff(name, status, packs, tenants, settings, sizes)
+    return EnvironmentDiff(name, status, packs, tenants, settings, sizes, unmapped, requests)

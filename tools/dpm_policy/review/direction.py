@@ -1,8 +1,11 @@
-"""Whether a change of one setting makes the engine stricter (tightened) or looser (loosened).
+"""Whether a change of one setting makes a client's rebalancing stricter or looser.
 
-The direction comes from the field table (``runtime.fields``: ``tightening``). An unset setting
-is compared as the engine would run without it: no cap for a limit, the engine's default for a
-switch or the settlement horizon.
+The rule of each field is its row of the field table (``dpm_policy_runtime.fields``:
+``tightening``); this module only applies it. Values are compared as the engine applies them
+(docs/engine-contract.md sections 3 and 5): a field a pack leaves unset leaves the request's own
+option in force, which is the ``EngineOptions`` default when the request sets none. So an unset
+cap counts as no cap, an unset switch as the engine's default, and a group key a pack's map does
+not hold as uncapped (a non-empty map replaces the request's map whole).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from decimal import Decimal
 from dpm_policy.review.model import Direction
 from dpm_policy_runtime.fields import FieldSpec
 
-__all__ = ["direction_of"]
+__all__ = ["direction_of", "unset_meaning"]
 
 _NO_CAP = Decimal("Infinity")
 
@@ -29,11 +32,12 @@ def _effective(spec: FieldSpec, value: object) -> object:
 
 
 def direction_of(spec: FieldSpec, old: object, new: object) -> Direction:
-    """``tightened``, ``loosened`` or ``None`` (no meaningful direction, or no change).
+    """``tightened``, ``loosened`` or ``None`` (a neutral field, or no change).
 
-    For group constraints pass one group's ``max_weight`` (``None`` when the group is absent).
+    ``None`` stands for "not set by the pack". For group constraints pass one group's
+    ``max_weight`` (``None`` when the pack's map does not hold the group).
     """
-    if spec.tightening is None:
+    if spec.tightening == "neutral":
         return None
     before, after = _effective(spec, old), _effective(spec, new)
     if before == after or before is None or after is None:
@@ -46,3 +50,14 @@ def direction_of(spec: FieldSpec, old: object, new: object) -> Direction:
     lower = Decimal(after) < Decimal(before)
     stricter = lower if spec.tightening == "lower" else not lower
     return "tightened" if stricter else "loosened"
+
+
+def unset_meaning(spec: FieldSpec) -> str:
+    """What the engine applies when no pack sets the field, in a reviewer's words."""
+    if spec.kind == "group_constraints":
+        return "no cap unless the request sets one"
+    if spec.engine_default is None:
+        return "the request's own, no cap by default"
+    default = spec.engine_default
+    text = ("true" if default else "false") if isinstance(default, bool) else str(default)
+    return f"the request's own, {text} by default"

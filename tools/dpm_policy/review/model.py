@@ -1,6 +1,11 @@
-"""The review's result: what changed between two compiled trees, per environment, as values.
+"""The review's result: what a change does to each environment's audiences, as values.
 
-Renderers (markdown, JSON) read only these records; nothing here knows how it will be shown.
+An *audience* is a set of requests the engine treats alike: one mapped tenant (a request with
+only ``X-Tenant-Id``), the unmapped traffic (a request no tenant matches: the global default, or
+no pack), or the requests naming one pack (``X-Policy-Pack-Id``). Each audience's effective
+settings are read through the runtime resolver from each side's compiled output; tenants whose
+(before, after) settings are equal form one cohort. Renderers (markdown, JSON) and the
+governance rules read only these records; nothing here knows how it will be shown.
 """
 
 from __future__ import annotations
@@ -11,36 +16,161 @@ from typing import Literal
 from dpm_policy.problems import Problem
 
 __all__ = [
+    "AUDIENCES",
+    "CHANGE_KINDS",
+    "VERDICTS",
+    "AudienceChange",
+    "AudienceKind",
+    "ChangeKind",
+    "Cohort",
     "Direction",
     "EnvironmentDiff",
     "EnvironmentStatus",
     "FieldChange",
     "PackChange",
+    "PackMove",
     "Review",
+    "Served",
     "SettingChange",
     "SizeChange",
-    "TenantChanges",
+    "TenantImpact",
+    "Verdict",
+    "combine",
 ]
 
 # Whether a change makes the engine stricter, more permissive, or neither in a meaningful way.
 Direction = Literal["tightened", "loosened"] | None
 PackStatus = Literal["added", "removed", "changed"]
 EnvironmentStatus = Literal["added", "removed", "changed", "unchanged"]
+AudienceKind = Literal["unmapped", "tenant", "request"]
+AUDIENCES: tuple[AudienceKind, ...] = ("unmapped", "tenant", "request")
+
+# What a change does to an audience, taken over all its settings: every moved setting
+# loosened, every one tightened, some of each (mixed), only settings without a direction
+# (neutral), or none at all (unchanged: another pack id or version with equal settings).
+Verdict = Literal["loosened", "mixed", "tightened", "neutral", "unchanged"]
+# Also the order in which reports list them: what loosens first.
+VERDICTS: tuple[Verdict, ...] = ("loosened", "mixed", "tightened", "neutral", "unchanged")
+
+# The kinds of change an environment holds, for rules that decide who must approve.
+ChangeKind = Literal[
+    "loosening",
+    "tightening",
+    "neutral-change",
+    "switch-changed",
+    "default-moved",
+    "pack-added",
+    "pack-removed",
+    "pack-changed-in-place",
+    "tenant-moved",
+]
+CHANGE_KINDS: tuple[ChangeKind, ...] = (
+    "loosening",
+    "tightening",
+    "neutral-change",
+    "switch-changed",
+    "default-moved",
+    "pack-added",
+    "pack-removed",
+    "pack-changed-in-place",
+    "tenant-moved",
+)
+
+
+def combine(verdicts: set[Verdict] | frozenset[Verdict]) -> Verdict:
+    """One verdict for several: loosened and tightened together are mixed."""
+    if "mixed" in verdicts or {"loosened", "tightened"} <= verdicts:
+        return "mixed"
+    for verdict in ("loosened", "tightened", "neutral"):
+        if verdict in verdicts:
+            return verdict
+    return "unchanged"
 
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One engine setting of one pack, before and after (``None``: not set)."""
+    """One engine setting, before and after (``None``: not set, so the request's own option
+    applies, the engine's default when the request sets none)."""
 
     path: str
     old: str | None
     new: str | None
     direction: Direction
 
+    @property
+    def field(self) -> str:
+        """The field table's path (``constraint_policy.group_constraints`` for a group)."""
+        return self.path.split("[", 1)[0]
+
+
+@dataclass(frozen=True)
+class Served:
+    """What the engine gives an audience's requests: which source decided, the id selected
+    (reported even when the catalog lacks it) and the version applied (None: nothing)."""
+
+    source: str
+    policy_pack_id: str | None
+    version: str | None
+
+
+@dataclass(frozen=True)
+class AudienceChange:
+    """One audience of one environment, before and after, with every setting that moves.
+
+    ``subject`` is the pack id a request names (``request``) or None (``unmapped``);
+    ``catalog`` says what happened to that pack's catalog entry, if anything.
+    """
+
+    audience: AudienceKind
+    subject: str | None
+    before: Served
+    after: Served
+    deltas: tuple[FieldChange, ...]
+    verdict: Verdict
+    catalog: PackStatus | None = None
+
+
+@dataclass(frozen=True)
+class PackMove:
+    """How many tenants of a cohort go from one pack (and source) to another."""
+
+    before: Served
+    after: Served
+    tenant_count: int
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Mapped tenants with the same effective settings before and the same after."""
+
+    verdict: Verdict
+    deltas: tuple[FieldChange, ...]
+    tenant_ids: tuple[str, ...]
+    moves: tuple[PackMove, ...]
+
+    @property
+    def tenant_count(self) -> int:
+        return len(self.tenant_ids)
+
+
+@dataclass(frozen=True)
+class TenantImpact:
+    """The tenants of both sides' maps whose resolution changes, as cohorts in report order
+    (by verdict, loosened first, then the largest first)."""
+
+    total: int = 0
+    cohorts: tuple[Cohort, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """Tenants whose resolution changes in any way."""
+        return sum(cohort.tenant_count for cohort in self.cohorts)
+
 
 @dataclass(frozen=True)
 class PackChange:
-    """A pack added to, removed from, or changed in an environment's catalog."""
+    """A pack added to, removed from, or changed in an environment's catalog; ``fields``
+    compares its settings (an added pack against nothing, without directions)."""
 
     pack_id: str
     status: PackStatus
@@ -50,25 +180,14 @@ class PackChange:
 
 
 @dataclass(frozen=True)
-class TenantChanges:
-    """Tenants whose effective pack changes, grouped by why; ids sorted."""
-
-    remapped: tuple[tuple[str, str | None, str | None], ...] = ()
-    content: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def count(self) -> int:
-        return len(self.remapped) + len(self.content)
-
-
-@dataclass(frozen=True)
 class SettingChange:
-    """An environment switch or default, before and after."""
+    """An environment switch or default, before and after, and what it does to audiences."""
 
     name: str
     variable: str
     old: str | None
     new: str | None
+    effect: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,23 +202,74 @@ class SizeChange:
 
 @dataclass(frozen=True)
 class EnvironmentDiff:
-    """Everything that changes for one environment."""
+    """Everything that changes for one environment.
+
+    ``same_as`` names a more protected environment whose audience changes are exactly these,
+    so a report can say so instead of repeating them.
+    """
 
     environment: str
     status: EnvironmentStatus
     packs: tuple[PackChange, ...] = ()
-    tenants: TenantChanges = field(default_factory=TenantChanges)
+    tenants: TenantImpact = field(default_factory=TenantImpact)
     settings: tuple[SettingChange, ...] = ()
     sizes: tuple[SizeChange, ...] = ()
+    unmapped: AudienceChange | None = None
+    requests: tuple[AudienceChange, ...] = ()
+    same_as: str | None = None
 
     @property
     def changed(self) -> bool:
         return self.status != "unchanged"
 
+    @property
+    def verdict(self) -> Verdict:
+        """The verdict over every audience: unmapped traffic, tenants and requests."""
+        verdicts = {cohort.verdict for cohort in self.tenants.cohorts}
+        verdicts |= {request.verdict for request in self.requests}
+        if self.unmapped is not None:
+            verdicts.add(self.unmapped.verdict)
+        return combine(verdicts)
+
+    @property
+    def change_kinds(self) -> tuple[ChangeKind, ...]:
+        """Every kind of change this environment holds, in ``CHANGE_KINDS`` order."""
+        audiences = [cohort.verdict for cohort in self.tenants.cohorts]
+        audiences += [request.verdict for request in self.requests]
+        if self.unmapped is not None:
+            audiences.append(self.unmapped.verdict)
+        found: set[ChangeKind] = set()
+        if any(v in ("loosened", "mixed") for v in audiences):
+            found.add("loosening")
+        if any(v in ("tightened", "mixed") for v in audiences):
+            found.add("tightening")
+        if "neutral" in audiences:
+            found.add("neutral-change")
+        for setting in self.settings:
+            if setting.variable == "DPM_DEFAULT_POLICY_PACK_ID":
+                found.add("default-moved")
+            else:
+                found.add("switch-changed")
+        statuses = {pack.status for pack in self.packs}
+        if "added" in statuses:
+            found.add("pack-added")
+        if "removed" in statuses:
+            found.add("pack-removed")
+        if "changed" in statuses:
+            found.add("pack-changed-in-place")
+        if any(
+            move.before.policy_pack_id != move.after.policy_pack_id
+            for cohort in self.tenants.cohorts
+            for move in cohort.moves
+        ):
+            found.add("tenant-moved")
+        return tuple(kind for kind in CHANGE_KINDS if kind in found)
+
 
 @dataclass(frozen=True)
 class Review:
-    """The whole review: both sides named, each environment's changes, the rules' verdicts."""
+    """The whole review: both sides named, each environment's changes (most protected first),
+    the rules' verdicts."""
 
     base: str
     head: str

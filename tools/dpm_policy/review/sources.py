@@ -29,11 +29,17 @@ class Side:
     tree: SourceTree
     label: str
     commit: str | None
+    # How a report's header names the side: the label, with the commit a working tree is on.
+    title: str = ""
 
 
 def working_tree(root: Path) -> Side:
     """The working tree at ``root``, uncommitted changes included."""
-    return Side(root, DiskTree(root), "working tree", None)
+    try:
+        sha = run_git(root, "rev-parse", "--verify", "HEAD^{commit}").decode().strip()
+    except GitError:
+        return Side(root, DiskTree(root), "working tree", None, "working tree")
+    return Side(root, DiskTree(root), "working tree", None, f"working tree on {sha[:12]}")
 
 
 def ref_side(root: Path, ref: str) -> Side:
@@ -54,4 +60,5 @@ def ref_side(root: Path, ref: str) -> Side:
         ) from None
     sha = commit.decode().strip()
     prefix = root.resolve().relative_to(top.resolve()).as_posix()
-    return Side(root, GitTree(top, sha, prefix), f"{ref} ({sha[:12]})", sha)
+    label = f"{ref} ({sha[:12]})"
+    return Side(root, GitTree(top, sha, prefix), label, sha, label)

@@ -1,14 +1,27 @@
-"""The review for machines: every record as JSON, violations with file, line and column."""
+"""The review for machines: the same facts as the markdown report, every one of them.
+
+The shape is documented in docs/review.md ("The JSON report"); ``to_data`` is the one place
+that builds it.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 from dpm_policy.problems import Problem
-from dpm_policy.review.model import Review
+from dpm_policy.review.model import (
+    AudienceChange,
+    Cohort,
+    EnvironmentDiff,
+    FieldChange,
+    Review,
+    Served,
+)
 
-__all__ = ["render", "to_data"]
+__all__ = ["SCHEMA_VERSION", "render", "to_data"]
+
+# Raised when a key changes meaning or goes away; new keys may appear without it.
+SCHEMA_VERSION = 2
 
 
 def _problem(problem: Problem) -> dict[str, object]:
@@ -22,27 +35,105 @@ def _problem(problem: Problem) -> dict[str, object]:
     }
 
 
+def _delta(change: FieldChange) -> dict[str, object]:
+    return {
+        "path": change.path,
+        "field": change.field,
+        "old": change.old,
+        "new": change.new,
+        "direction": change.direction,
+    }
+
+
+def _served(served: Served) -> dict[str, object]:
+    return {
+        "source": served.source,
+        "policy_pack_id": served.policy_pack_id,
+        "version": served.version,
+        "applied": served.version is not None,
+    }
+
+
+def _audience(change: AudienceChange) -> dict[str, object]:
+    return {
+        "audience": change.audience,
+        "policy_pack_id": change.subject,
+        "catalog": change.catalog,
+        "verdict": change.verdict,
+        "before": _served(change.before),
+        "after": _served(change.after),
+        "deltas": [_delta(delta) for delta in change.deltas],
+    }
+
+
+def _cohort(cohort: Cohort) -> dict[str, object]:
+    return {
+        "verdict": cohort.verdict,
+        "tenant_count": cohort.tenant_count,
+        "tenant_ids": list(cohort.tenant_ids),
+        "moves": [
+            {
+                "before": _served(move.before),
+                "after": _served(move.after),
+                "tenant_count": move.tenant_count,
+            }
+            for move in cohort.moves
+        ],
+        "deltas": [_delta(delta) for delta in cohort.deltas],
+    }
+
+
+def _environment(env: EnvironmentDiff) -> dict[str, object]:
+    return {
+        "environment": env.environment,
+        "status": env.status,
+        "verdict": env.verdict,
+        "same_as": env.same_as,
+        "change_kinds": list(env.change_kinds),
+        "settings": [
+            {
+                "name": s.name,
+                "variable": s.variable,
+                "old": s.old,
+                "new": s.new,
+                "effect": s.effect,
+            }
+            for s in env.settings
+        ],
+        "unmapped": _audience(env.unmapped) if env.unmapped is not None else None,
+        "tenants": {
+            "total": env.tenants.total,
+            "changed": env.tenants.count,
+            "cohorts": [_cohort(cohort) for cohort in env.tenants.cohorts],
+        },
+        "requests": [_audience(change) for change in env.requests],
+        "packs": [
+            {
+                "pack_id": pack.pack_id,
+                "status": pack.status,
+                "old_version": pack.old_version,
+                "new_version": pack.new_version,
+                "fields": [_delta(delta) for delta in pack.fields],
+            }
+            for pack in env.packs
+        ],
+        "sizes": [
+            {"variable": s.variable, "old": s.old, "new": s.new, "limit": s.limit}
+            for s in env.sizes
+        ],
+    }
+
+
 def to_data(review: Review) -> dict[str, object]:
     """The review as plain JSON-ready data."""
-    environments = []
-    for env in review.environments:
-        data = dataclasses.asdict(env)
-        data["tenants"] = {
-            "count": env.tenants.count,
-            "remapped": [
-                {"tenant_id": t, "old_policy_pack_id": a, "new_policy_pack_id": b}
-                for t, a, b in env.tenants.remapped
-            ],
-            "content_changed": [
-                {"tenant_id": t, "policy_pack_id": p} for t, p in env.tenants.content
-            ],
-        }
-        environments.append(data)
     return {
+        "schema_version": SCHEMA_VERSION,
         "base": review.base,
         "head": review.head,
         "ok": review.ok,
-        "environments": environments,
+        # Reserved for the approvals the change needs, ahead of everything else.
+        "required_approvals": [],
+        "environments": [_environment(env) for env in review.environments],
         "violations": [_problem(problem) for problem in review.violations],
     }
 

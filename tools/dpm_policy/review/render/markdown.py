@@ -1,26 +1,35 @@
-"""The review for a pull-request comment: markdown that fits one GitHub comment.
+"""The review for a pull-request comment: who gets looser or tighter rebalancing, where, and by
+how much, summarised first; markdown that fits one GitHub comment.
 
-GitHub refuses a comment over 65,536 characters. The report is rendered in full first; when it
-would not fit, it is rendered again with less detail (field tables folded into counts, fewer
-tenant ids), and as a last resort cut, always saying so.
+The report is a sequence of sections (``SECTIONS``): the header naming both commits, the
+required approvals (empty until approval rules produce some), the summary with one line per
+environment, the change rules, then each environment's details. GitHub refuses a comment over
+65,536 characters: the report is rendered in full first and, when it would not fit, again with
+less detail (fewer cohorts, tables folded into one line each, then no details), and as a last
+resort cut, always saying so. The summary is never shortened.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
+from dpm_policy.review.direction import unset_meaning
 from dpm_policy.review.model import (
+    VERDICTS,
+    AudienceChange,
+    Cohort,
     EnvironmentDiff,
     FieldChange,
-    PackChange,
     Review,
+    Served,
     SizeChange,
-    TenantChanges,
+    Verdict,
 )
+from dpm_policy_runtime.fields import FIELDS_BY_PATH
 
-__all__ = ["COMMENT_LIMIT", "render"]
+__all__ = ["COMMENT_LIMIT", "SECTIONS", "render"]
 
 COMMENT_LIMIT = 65_536
 # Room for the marker the workflow puts in front, so it can find and update its comment.
@@ -28,7 +37,19 @@ _BUDGET = COMMENT_LIMIT - 512
 
 Detail = Literal["full", "compact", "minimal"]
 _TENANT_IDS: dict[Detail, int] = {"full": 10, "compact": 5, "minimal": 0}
+_COHORTS: dict[Detail, int] = {"full": 20, "compact": 10, "minimal": 0}
+_REQUESTS: dict[Detail, int] = {"full": 20, "compact": 10, "minimal": 0}
 _VIOLATIONS: dict[Detail, int] = {"full": 1_000, "compact": 100, "minimal": 20}
+# Deltas named in an environment's summary line.
+_SUMMARY_DELTAS = 3
+
+_SOURCES = {
+    "REQUEST": "requested",
+    "TENANT_DEFAULT": "tenant default",
+    "GLOBAL_DEFAULT": "global default",
+    "NONE": "no source names a pack",
+    "DISABLED": "packs disabled",
+}
 
 
 def _code(text: str | None) -> str:
@@ -37,85 +58,301 @@ def _code(text: str | None) -> str:
     return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
 
 
+def _verdict(verdict: Verdict) -> str:
+    return f"**{verdict}**" if verdict in ("loosened", "mixed") else verdict
+
+
 def _direction(change: FieldChange) -> str:
     if change.direction == "loosened":
         return "**loosened**"
-    if change.direction == "tightened":
-        return "tightened"
-    return ""
+    return change.direction or ""
 
 
-def _fields_table(fields: Sequence[FieldChange]) -> list[str]:
-    lines = ["| setting | old | new | direction |", "| --- | --- | --- | --- |"]
-    for change in fields:
+def _label(change: FieldChange) -> str:
+    """The setting's short name: the field, or the group key for a group cap."""
+    if change.field != change.path:
+        return change.path.split("[", 1)[1].split("]", 1)[0].strip("'") + " cap"
+    return change.path.split(".", 1)[1]
+
+
+def _unset(change: FieldChange) -> str:
+    spec = FIELDS_BY_PATH[change.field]
+    if spec.kind == "group_constraints":
+        return f"removed ({unset_meaning(spec)})"
+    return f"unset ({unset_meaning(spec)})"
+
+
+def _value(change: FieldChange, value: str | None) -> str:
+    return _unset(change) if value is None else value
+
+
+def _cell(change: FieldChange, value: str | None) -> str:
+    return "_" + _unset(change) + "_" if value is None else _code(value)
+
+
+def _delta_text(change: FieldChange) -> str:
+    """``max_turnover_pct 0.1 → 0.15``, as the summary names a delta."""
+    return f"{_label(change)} {_value(change, change.old)} → {_value(change, change.new)}"
+
+
+def _fields_table(deltas: Sequence[FieldChange], indent: str = "") -> list[str]:
+    lines = ["| setting | before | after | direction |", "| --- | --- | --- | --- |"]
+    for change in deltas:
         lines.append(
-            f"| {_code(change.path)} | {_code(change.old)} | {_code(change.new)} "
+            f"| {_code(change.path)} | {_cell(change, change.old)} | {_cell(change, change.new)} "
             f"| {_direction(change)} |"
         )
-    return lines
+    return ["", *(indent + line for line in lines), ""]
 
 
-def _counts(fields: Sequence[FieldChange]) -> str:
-    loosened = sum(1 for change in fields if change.direction == "loosened")
-    tightened = sum(1 for change in fields if change.direction == "tightened")
-    parts = [f"{len(fields)} setting(s)"]
-    if loosened:
-        parts.append(f"{loosened} loosened")
-    if tightened:
-        parts.append(f"{tightened} tightened")
-    return ", ".join(parts)
+def _deltas(deltas: Sequence[FieldChange], detail: Detail, indent: str = "") -> list[str]:
+    if not deltas:
+        return [f"{indent}No setting moves: the same settings under another pack or version."]
+    if detail == "full":
+        return _fields_table(deltas, indent)
+    return [indent + "; ".join(_delta_text(change) for change in deltas)]
 
 
-def _version(pack: PackChange) -> str:
-    if pack.status == "added":
-        return f"version {_code(pack.new_version)}"
-    if pack.status == "removed":
-        return f"version {_code(pack.old_version)}"
-    if pack.old_version == pack.new_version:
-        return f"version {_code(pack.new_version)} (unchanged)"
-    return f"version {_code(pack.old_version)} → {_code(pack.new_version)}"
+def _served(served: Served) -> str:
+    source = _SOURCES.get(served.source, served.source)
+    if served.policy_pack_id is None:
+        return f"no pack ({source})"
+    if served.version is None:
+        return f"{_code(served.policy_pack_id)} ({source}; not in the catalog, nothing applied)"
+    return f"{_code(served.policy_pack_id)} version {_code(served.version)} ({source})"
 
 
-def _packs(packs: Sequence[PackChange], detail: Detail) -> list[str]:
-    if not packs:
+def _move(before: Served, after: Served) -> str:
+    return f"{_served(before)} → {_served(after)}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+# -- summary ---------------------------------------------------------------------------------
+
+
+def _audiences(env: EnvironmentDiff, verdict: Verdict) -> str:
+    parts = []
+    cohorts = [cohort for cohort in env.tenants.cohorts if cohort.verdict == verdict]
+    if cohorts:
+        count = sum(cohort.tenant_count for cohort in cohorts)
+        parts.append(f"{_plural(count, 'tenant')} ({_plural(len(cohorts), 'cohort')})")
+    if env.unmapped is not None and env.unmapped.verdict == verdict:
+        parts.append("all unmapped traffic")
+    requests = [request for request in env.requests if request.verdict == verdict]
+    if len(requests) == 1:
+        parts.append(f"requests naming {_code(requests[0].subject)}")
+    elif requests:
+        parts.append(f"requests naming {len(requests):,} packs")
+    if len(parts) > 1:
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return parts[0] if parts else ""
+
+
+def _summary_deltas(env: EnvironmentDiff) -> list[FieldChange]:
+    """Distinct deltas, loosening ones first, in the order the audiences are listed."""
+    ordered: list[tuple[int, int, FieldChange]] = []
+    sources: list[tuple[Verdict, Sequence[FieldChange]]] = [
+        (cohort.verdict, cohort.deltas) for cohort in env.tenants.cohorts
+    ]
+    if env.unmapped is not None:
+        sources.insert(0, (env.unmapped.verdict, env.unmapped.deltas))
+    sources += [(request.verdict, request.deltas) for request in env.requests]
+    seen: set[FieldChange] = set()
+    for index, (verdict, deltas) in enumerate(sources):
+        for change in deltas:
+            if change not in seen:
+                seen.add(change)
+                rank = {"loosened": 0, "tightened": 1}.get(change.direction or "", 2)
+                ordered.append((rank, VERDICTS.index(verdict) * 100_000 + index, change))
+    ordered.sort(key=lambda item: (item[0], item[1]))
+    return [change for _, _, change in ordered]
+
+
+def summary_line(env: EnvironmentDiff) -> str:
+    """One line: the environment's verdict, for whom, and the deltas that matter most."""
+    name = env.environment
+    if env.same_as is not None:
+        return f"**{name}**: same as {env.same_as}"
+    if not env.changed:
+        return f"{name}: unchanged"
+    verdict = env.verdict
+    status = {"added": " (new environment)", "removed": " (environment removed)"}.get(
+        env.status, ""
+    )
+    groups = [(v, _audiences(env, v)) for v in VERDICTS if v != "unchanged" and _audiences(env, v)]
+    if not groups:
+        moved = (
+            f"; {env.tenants.count:,} tenant(s) served by another pack" if env.tenants.count else ""
+        )
+        return f"{name}{status}: no audience's settings change{moved}{_added(env)}"
+    if len(groups) == 1:
+        head = f"**{name}: {verdict.upper()}** for {groups[0][1]}"
+    else:
+        head = f"**{name}: {verdict.upper()}**: " + "; ".join(f"{v} for {who}" for v, who in groups)
+    deltas = _summary_deltas(env)
+    shown = ", ".join(_delta_text(change) for change in deltas[:_SUMMARY_DELTAS])
+    more = f" and {len(deltas) - _SUMMARY_DELTAS} more" if len(deltas) > _SUMMARY_DELTAS else ""
+    return f"{head}{status}; {shown}{more}{_added(env)}" if shown else head + status + _added(env)
+
+
+def _added(env: EnvironmentDiff) -> str:
+    added = [pack.pack_id for pack in env.packs if pack.status == "added"]
+    if not added:
+        return ""
+    names = ", ".join(_code(pack_id) for pack_id in added[:3])
+    more = f" and {len(added) - 3:,} more" if len(added) > 3 else ""
+    return f"; new in the catalog: {names}{more}"
+
+
+# -- sections --------------------------------------------------------------------------------
+
+
+def _header(review: Review, detail: Detail) -> list[str]:
+    return [f"## Policy review: {review.base} → {review.head}", ""]
+
+
+def _required_approvals(review: Review, detail: Detail) -> list[str]:
+    """Who must approve, before anything else: filled once approval rules exist."""
+    return []
+
+
+def _summary(review: Review, detail: Detail) -> list[str]:
+    if not any(env.changed for env in review.environments):
+        return ["No environment changes: the engine gets the same configuration.", ""]
+    lines = ["### Summary", ""]
+    lines += [f"- {summary_line(env)}" for env in review.environments]
+    return [*lines, ""]
+
+
+def _rules(review: Review, detail: Detail) -> list[str]:
+    if not review.violations:
+        return ["Change rules: all kept.", ""]
+    lines = [f"**Change rules: {len(review.violations)} violation(s)**", ""]
+    limit = _VIOLATIONS[detail]
+    for problem in review.violations[:limit]:
+        where = f"{problem.file}:{problem.line}:{problem.col}"
+        lines.append(f"- {_code(where)} {problem.message}")
+    if len(review.violations) > limit:
+        more = len(review.violations) - limit
+        lines.append(f"- and {more} more: run `dpm-policy diff --check` for all of them")
+    return [*lines, ""]
+
+
+def _unmapped(change: AudienceChange | None, detail: Detail) -> list[str]:
+    if change is None:
         return []
-    lines = ["", "**Packs**", ""]
-    for pack in packs:
-        head = f"- {pack.status} {_code(pack.pack_id)}, {_version(pack)}"
-        if pack.status == "removed" or not pack.fields:
-            lines.append(head)
-            continue
-        lines.append(f"{head}: {_counts(pack.fields)}")
-        if detail == "full":
-            lines.extend(["", *("  " + row for row in _fields_table(pack.fields)), ""])
-    return lines
+    return [
+        "",
+        f"**Unmapped traffic** (every request no tenant of the map matches): "
+        f"{_verdict(change.verdict)}, {_move(change.before, change.after)}",
+        *_deltas(change.deltas, detail),
+    ]
 
 
 def _first(ids: Sequence[str], limit: int) -> str:
     shown = ", ".join(_code(tenant) for tenant in ids[:limit])
-    more = f" and {len(ids) - limit} more" if len(ids) > limit else ""
+    more = f" and {len(ids) - limit:,} more" if len(ids) > limit else ""
     return shown + more
 
 
-def _tenants(tenants: TenantChanges, detail: Detail) -> list[str]:
-    if not tenants.count:
+def _cohort(index: int, cohort: Cohort, detail: Detail) -> list[str]:
+    moves = "; ".join(
+        _move(move.before, move.after)
+        + (f" ({move.tenant_count:,})" if len(cohort.moves) > 1 else "")
+        for move in cohort.moves[:3]
+    )
+    if len(cohort.moves) > 3:
+        moves += f"; and {len(cohort.moves) - 3} more moves"
+    return [
+        "",
+        f"{index}. {_verdict(cohort.verdict)} for {_plural(cohort.tenant_count, 'tenant')}: "
+        f"{_first(cohort.tenant_ids, _TENANT_IDS[detail])}",
+        f"   {moves}",
+        *_deltas(cohort.deltas, detail, "   "),
+    ]
+
+
+def _tenants(env: EnvironmentDiff, detail: Detail) -> list[str]:
+    impact = env.tenants
+    if not impact.cohorts:
         return []
-    limit = _TENANT_IDS[detail]
-    lines = ["", f"**Tenants whose effective pack changes: {tenants.count}**", ""]
-    if tenants.remapped:
-        line = f"- remapped ({len(tenants.remapped)})"
-        if limit:
-            shown = [
-                f"{_code(t)} ({_code(a)} → {_code(b)})" for t, a, b in tenants.remapped[:limit]
+    lines = [
+        "",
+        f"**Tenants: {impact.count:,} of {impact.total:,} served differently, in "
+        f"{_plural(len(impact.cohorts), 'cohort')}** (tenants with the same settings before "
+        "and after)",
+    ]
+    limit = _COHORTS[detail]
+    for index, cohort in enumerate(impact.cohorts[:limit], start=1):
+        lines.extend(_cohort(index, cohort, detail))
+    rest = impact.cohorts[limit:]
+    if rest:
+        tenants = sum(cohort.tenant_count for cohort in rest)
+        lines.extend(
+            [
+                "",
+                f"- and {len(rest):,} more cohort(s) of {tenants:,} tenant(s); "
+                "`dpm-policy diff --format json` lists them all",
             ]
-            more = len(tenants.remapped) - limit
-            line += ": " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-        lines.append(line)
-    if tenants.content:
-        line = f"- same pack, new content ({len(tenants.content)})"
-        if limit:
-            line += ": " + _first([t for t, _ in tenants.content], limit)
-        lines.append(line)
+        )
+    return lines
+
+
+def _catalog(change: AudienceChange) -> str:
+    before, after = change.before.version, change.after.version
+    if change.catalog == "added":
+        return f"added, version {_code(after)}"
+    if change.catalog == "removed":
+        return f"removed from the catalog (was version {_code(before)})"
+    if change.catalog == "changed":
+        if before == after:
+            return f"changed in place, version {_code(after)} kept"
+        return f"changed in place, version {_code(before)} → {_code(after)}"
+    return "catalog entry unchanged"
+
+
+def _requests(env: EnvironmentDiff, detail: Detail) -> list[str]:
+    if not env.requests:
+        return []
+    lines = ["", "**Requests naming a pack** (`X-Policy-Pack-Id`)"]
+    limit = _REQUESTS[detail]
+    for change in env.requests[:limit]:
+        lines.extend(
+            [
+                "",
+                f"- {_code(change.subject)}, {_catalog(change)}: {_verdict(change.verdict)}, "
+                f"{_move(change.before, change.after)}",
+                *_deltas(change.deltas, detail, "  "),
+            ]
+        )
+    if len(env.requests) > limit:
+        lines.extend(["", f"- and {len(env.requests) - limit:,} more pack(s)"])
+    return lines
+
+
+def _added_packs(env: EnvironmentDiff, detail: Detail) -> list[str]:
+    added = [pack for pack in env.packs if pack.status == "added"]
+    if not added:
+        return []
+    lines = ["", "**New in the catalog** (what each sets; its audiences are listed above)"]
+    limit = _REQUESTS[detail]
+    for pack in added[:limit]:
+        lines.extend(["", f"- {_code(pack.pack_id)}, version {_code(pack.new_version)}"])
+        if detail == "full":
+            rows = [f"| {_code(c.path)} | {_code(c.new)} |" for c in pack.fields]
+            lines.extend(
+                ["", "  | setting | value |", "  | --- | --- |", *("  " + r for r in rows)]
+            )
+            lines.append("")
+        elif pack.fields:
+            lines.append("  " + "; ".join(f"{_label(c)} {c.new}" for c in pack.fields))
+        else:
+            lines.append("  sets nothing: the request's own options stand")
+    if len(added) > limit:
+        lines.extend(["", f"- and {len(added) - limit:,} more pack(s)"])
     return lines
 
 
@@ -130,54 +367,51 @@ def _size(size: SizeChange) -> str:
 
 
 def _environment(env: EnvironmentDiff, detail: Detail) -> list[str]:
-    lines = [f"### {_code(env.environment)}: {env.status}"]
     if detail == "minimal":
-        summary = [f"{len(env.packs)} pack change(s)", f"{env.tenants.count} tenant(s) affected"]
-        if env.settings:
-            summary.append(f"{len(env.settings)} setting change(s)")
-        return [*lines, "", ", ".join(summary), ""]
+        return []
+    lines = [f"### {_code(env.environment)}: {env.status}, {_verdict(env.verdict)}"]
     if env.settings:
         lines.extend(["", "**Switches and defaults**", ""])
         for setting in env.settings:
+            effect = f": {setting.effect}" if setting.effect else ""
             lines.append(
                 f"- {setting.name} ({_code(setting.variable)}): "
-                f"{_code(setting.old)} → {_code(setting.new)}"
+                f"{_code(setting.old)} → {_code(setting.new)}{effect}"
             )
-    lines.extend(_packs(env.packs, detail))
-    lines.extend(_tenants(env.tenants, detail))
+    lines.extend(_unmapped(env.unmapped, detail))
+    lines.extend(_tenants(env, detail))
+    lines.extend(_requests(env, detail))
+    lines.extend(_added_packs(env, detail))
     if env.sizes:
         lines.extend(["", "**Size**", "", *(_size(size) for size in env.sizes)])
-    lines.append("")
+    return [*lines, ""]
+
+
+def _environments(review: Review, detail: Detail) -> list[str]:
+    lines: list[str] = []
+    for env in review.environments:
+        if env.changed and env.same_as is None:
+            lines.extend(_environment(env, detail))
+    if lines:
+        lines += [
+            "_unset_: the pack leaves the setting to the request; the engine's default applies "
+            "when the request sets none. A group cap a pack's map lacks is removed: a non-empty "
+            "map replaces the request's whole.",
+            "",
+        ]
     return lines
 
 
+Section = Callable[[Review, Detail], list[str]]
+
+# The report's sections, in order.
+SECTIONS: tuple[Section, ...] = (_header, _required_approvals, _summary, _rules, _environments)
+
+
 def _render(review: Review, detail: Detail) -> str:
-    changed = [env for env in review.environments if env.changed]
-    lines = [f"## Policy review: {review.base} → {review.head}", ""]
-    if review.violations:
-        lines.extend([f"**Change rules: {len(review.violations)} violation(s)**", ""])
-        limit = _VIOLATIONS[detail]
-        for problem in review.violations[:limit]:
-            where = f"{problem.file}:{problem.line}:{problem.col}"
-            lines.append(f"- {_code(where)} {problem.message}")
-        if len(review.violations) > limit:
-            more = len(review.violations) - limit
-            lines.append(f"- and {more} more: run `dpm-policy diff --check` for all of them")
-        lines.append("")
-    else:
-        lines.extend(["Change rules: all kept.", ""])
-    if not changed:
-        lines.append("No environment changes: the engine gets the same configuration.")
-    else:
-        unchanged = [env.environment for env in review.environments if not env.changed]
-        lines.append(
-            f"{len(changed)} environment(s) change"
-            + (f"; unchanged: {', '.join(unchanged)}" if unchanged else "")
-            + "."
-        )
-        lines.append("")
-        for env in changed:
-            lines.extend(_environment(env, detail))
+    lines: list[str] = []
+    for section in SECTIONS:
+        lines.extend(section(review, detail))
     if detail != "full":
         lines.append("_Summarised to fit one comment; run `dpm-policy diff` for every detail._")
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
