@@ -34,6 +34,18 @@ def _field(pack: PackChange, path: str) -> FieldChange:
     return next(change for change in pack.fields if change.path == path)
 
 
+def _moved(review: Review, env: str) -> tuple[tuple[str, str | None, str | None], ...]:
+    """(tenant, pack before, pack after) of every tenant served differently, by id."""
+    moved = []
+    for cohort in _env(review, env).tenants.cohorts:
+        assert len(cohort.moves) == 1, cohort
+        move = cohort.moves[0]
+        moved += [
+            (t, move.before.policy_pack_id, move.after.policy_pack_id) for t in cohort.tenant_ids
+        ]
+    return tuple(sorted(moved))
+
+
 def _violations(review: Review) -> list[tuple[str, int, int, str]]:
     return [(p.file, p.line, p.col, p.code) for p in review.violations]
 
@@ -77,7 +89,7 @@ def test_removed_pack_remaps_its_tenant(repo: Path) -> None:
     review = diff_report(root=repo, base="HEAD")
     removed = _pack(review, "dev", "trial_v1")
     assert (removed.status, removed.old_version) == ("removed", "1")
-    assert _env(review, "dev").tenants.remapped == (("t_gamma", "trial_v1", "core_v1"),)
+    assert _moved(review, "dev") == (("t_gamma", "trial_v1", "core_v1"),)
     assert review.violations == ()
 
 
@@ -88,8 +100,10 @@ def test_bumped_change_outside_prod_is_allowed(repo: Path) -> None:
     pack = _pack(review, "dev", "trial_v1")
     assert (pack.old_version, pack.new_version) == ("1", "2")
     change = _field(pack, "settlement_policy.settlement_horizon_days")
-    assert (change.old, change.new, change.direction) == ("3", "5", "tightened")
-    assert _env(review, "dev").tenants.content == (("t_gamma", "trial_v1"),)
+    # The horizon is a neutral field: shown, with no direction.
+    assert (change.old, change.new, change.direction) == ("3", "5", None)
+    assert _moved(review, "dev") == (("t_gamma", "trial_v1", "trial_v1"),)
+    assert _env(review, "dev").tenants.cohorts[0].verdict == "neutral"
     assert review.violations == ()
 
 
@@ -97,7 +111,7 @@ def test_version_not_bumped(repo: Path) -> None:
     edit(repo, "packs/trial_v1.yaml", "settlement_horizon_days: 3", "settlement_horizon_days: 2")
     review = diff_report(root=repo, base="HEAD")
     change = _field(_pack(review, "dev", "trial_v1"), "settlement_policy.settlement_horizon_days")
-    assert change.direction == "loosened"
+    assert change.direction is None
     assert _violations(review) == [("packs/trial_v1.yaml", 2, 10, "version-not-bumped")]
     assert 'version is still "1"' in review.violations[0].message
 
@@ -144,8 +158,8 @@ def test_prod_change_allowed_when_it_leaves_prod(repo: Path) -> None:
     review = diff_report(root=repo, base="HEAD")
     assert review.violations == ()
     assert _pack(review, "prod", "careful_v1").status == "removed"
-    assert _env(review, "prod").tenants.remapped == (("t_beta", "careful_v1", "core_v1"),)
-    assert _env(review, "dev").tenants.content == (("t_beta", "careful_v1"),)
+    assert _moved(review, "prod") == (("t_beta", "careful_v1", "core_v1"),)
+    assert _moved(review, "dev") == (("t_beta", "careful_v1", "careful_v1"),)
 
 
 def test_promote_to_prod_and_remap(repo: Path) -> None:
@@ -170,11 +184,11 @@ def test_promote_to_prod_and_remap(repo: Path) -> None:
     review = diff_report(root=repo, base="HEAD")
     prod = _env(review, "prod")
     assert [(p.pack_id, p.status) for p in prod.packs] == [("trial_v1", "added")]
-    assert prod.tenants.remapped == (
+    assert _moved(review, "prod") == (
         ("t_alpha", "core_v1", "careful_v1"),
         ("t_gamma", "core_v1", "trial_v1"),
     )
-    assert _env(review, "dev").tenants.remapped == (("t_alpha", "core_v1", "careful_v1"),)
+    assert _moved(review, "dev") == (("t_alpha", "core_v1", "careful_v1"),)
     assert review.violations == ()
 
 
@@ -198,11 +212,20 @@ def test_switch_and_default_changes(repo: Path) -> None:
     assert [(s.variable, s.old, s.new) for s in dev.settings] == [
         ("DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED", "true", "false")
     ]
-    # With the map off, t_beta and t_gamma fall to the global default.
-    assert dev.tenants.remapped == (
+    # With the map off, every tenant falls to the global default; t_alpha already had it, so
+    # only its source changes.
+    assert _moved(review, "dev") == (
+        ("t_alpha", "core_v1", "core_v1"),
         ("t_beta", "careful_v1", "core_v1"),
         ("t_gamma", "trial_v1", "core_v1"),
     )
+    verdicts = {c.tenant_ids: c.verdict for c in dev.tenants.cohorts}
+    assert verdicts == {
+        ("t_beta",): "loosened",
+        ("t_gamma",): "tightened",
+        ("t_alpha",): "unchanged",
+    }
+    assert [c.tenant_ids for c in dev.tenants.cohorts] == [("t_beta",), ("t_gamma",), ("t_alpha",)]
 
 
 def test_head_ref_ignores_the_working_tree(repo: Path) -> None:
@@ -217,7 +240,7 @@ def test_head_ref_ignores_the_working_tree(repo: Path) -> None:
     review = diff_report(root=repo, base="HEAD~1", head="HEAD")
     assert review.violations == ()
     assert _env(review, "dev").packs == ()
-    assert _env(review, "dev").tenants.remapped == (("t_alpha", "core_v1", "careful_v1"),)
+    assert _moved(review, "dev") == (("t_alpha", "core_v1", "careful_v1"),)
     assert re.fullmatch(r"HEAD \([0-9a-f]{12}\)", review.head)
 
 
@@ -277,9 +300,18 @@ def test_cli_json(repo: Path) -> None:
     assert {v["code"] for v in data["violations"]} == {"version-not-bumped", "protected-in-place"}
     prod = next(env for env in data["environments"] if env["environment"] == "prod")
     assert prod["packs"][0]["fields"][0]["direction"] == "loosened"
-    assert prod["tenants"]["content_changed"] == [
-        {"tenant_id": "t_beta", "policy_pack_id": "careful_v1"}
+    [cohort] = prod["tenants"]["cohorts"]
+    assert (cohort["verdict"], cohort["tenant_ids"]) == ("loosened", ["t_beta"])
+    assert cohort["deltas"] == [
+        {
+            "path": "turnover_policy.max_turnover_pct",
+            "field": "turnover_policy.max_turnover_pct",
+            "old": "0.05",
+            "new": "0.07",
+            "direction": "loosened",
+        }
     ]
+    assert prod["change_kinds"] == ["loosening", "pack-changed-in-place"]
 
 
 def test_cli_unknown_ref_and_broken_head_are_usage_errors(repo: Path) -> None:

@@ -122,6 +122,6 @@ def test_diff_writes_no_source_files(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr("dpm_policy.review.compile_side", watched)
     review = diff_report(root=top, base="HEAD")
-    assert [env.environment for env in review.environments] == ["dev", "prod"]
+    assert [env.environment for env in review.environments] == ["prod", "dev"]
     assert seen == []
     assert list(scratch.iterdir()) == []

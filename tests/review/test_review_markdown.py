@@ -12,11 +12,15 @@ import pytest
 from dpm_policy.problems import Position, Problem
 from dpm_policy.review import RENDERERS, diff_report
 from dpm_policy.review.model import (
+    AudienceChange,
+    Cohort,
     EnvironmentDiff,
     FieldChange,
     PackChange,
+    PackMove,
     Review,
-    TenantChanges,
+    Served,
+    TenantImpact,
 )
 from dpm_policy.review.render.markdown import COMMENT_LIMIT
 from git_repos import edit, mini_repo, write_files
@@ -57,6 +61,7 @@ def test_golden_report_for_shipping_a_new_pack(tmp_path: Path) -> None:
     edit(repo, "packs/trial_v1.yaml", "settlement_horizon_days: 3", "settlement_horizon_days: 4")
     review = diff_report(root=repo, base="HEAD")
     text = re.sub(r"\(([0-9a-f]{12})\)", "(<commit>)", RENDERERS["markdown"](review))
+    text = re.sub(r"working tree on [0-9a-f]{12}", "working tree on <commit>", text)
     if os.environ.get("UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(text, encoding="utf-8")
     expected = GOLDEN.read_text(encoding="utf-8")
@@ -67,6 +72,8 @@ def test_golden_report_for_shipping_a_new_pack(tmp_path: Path) -> None:
 
 
 def _huge(packs: int, violations: int = 0, environments: int = 3) -> Review:
+    """``packs`` packs changed in place and as many cohorts of one tenant each, per
+    environment, every one loosened in ten group caps."""
     fields = tuple(
         FieldChange(
             f"constraint_policy.group_constraints['sector:S{i}'].max_weight",
@@ -76,6 +83,19 @@ def _huge(packs: int, violations: int = 0, environments: int = 3) -> Review:
         )
         for i in range(10)
     )
+
+    def served(pack: str) -> Served:
+        return Served("TENANT_DEFAULT", pack, "1")
+
+    cohorts = tuple(
+        Cohort(
+            "loosened",
+            fields,
+            (f"tenant_{i:05d}",),
+            (PackMove(served(f"a_{i:05d}"), served(f"b_{i:05d}"), 1),),
+        )
+        for i in range(packs)
+    )
     diffs = tuple(
         EnvironmentDiff(
             name,
@@ -83,12 +103,22 @@ def _huge(packs: int, violations: int = 0, environments: int = 3) -> Review:
             tuple(
                 PackChange(f"pack_{i:05d}_v1", "changed", "1", "2", fields) for i in range(packs)
             ),
-            TenantChanges(
-                remapped=tuple((f"tenant_{i:05d}", "a", "b") for i in range(packs)),
+            TenantImpact(packs, cohorts),
+            requests=tuple(
+                AudienceChange(
+                    "request",
+                    f"pack_{i:05d}_v1",
+                    Served("REQUEST", f"pack_{i:05d}_v1", "1"),
+                    Served("REQUEST", f"pack_{i:05d}_v1", "2"),
+                    fields,
+                    "loosened",
+                    "changed",
+                )
+                for i in range(packs)
             ),
         )
         for name in (
-            ("dev", "uat", "prod")
+            ("prod", "uat", "dev")
             if environments == 3
             else [f"env-{i:04d}" for i in range(environments)]
         )
@@ -102,7 +132,7 @@ def _huge(packs: int, violations: int = 0, environments: int = 3) -> Review:
 
 def test_full_detail_when_it_fits() -> None:
     text = RENDERERS["markdown"](_huge(3))
-    assert "| setting | old | new | direction |" in text
+    assert "| setting | before | after | direction |" in text
     assert "Summarised" not in text
 
 
@@ -111,10 +141,15 @@ def test_summarised_to_fit_one_comment() -> None:
     assert len(compact) <= COMMENT_LIMIT
     assert "Summarised to fit one comment" in compact
     assert "| setting |" not in compact
-    assert "- changed `pack_00149_v1`, version `1` → `2`: 10 setting(s), 10 loosened" in compact
+    assert "- and 140 more cohort(s) of 140 tenant(s)" in compact
+    assert "- **prod: LOOSENED** for 150 tenants (150 cohorts) and requests naming 150 packs" in (
+        compact
+    )
     minimal = RENDERERS["markdown"](_huge(600))
     assert len(minimal) <= COMMENT_LIMIT
-    assert "600 pack change(s), 600 tenant(s) affected" in minimal
+    assert "- **uat: LOOSENED** for 600 tenants (600 cohorts) and requests naming 600 packs" in (
+        minimal
+    )
 
 
 def test_many_violations_are_listed_in_part() -> None:

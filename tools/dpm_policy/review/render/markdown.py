@@ -123,6 +123,8 @@ def _served(served: Served) -> str:
 
 
 def _move(before: Served, after: Served) -> str:
+    if before == after:
+        return f"{_served(after)}, its content changed under the same version"
     return f"{_served(before)} → {_served(after)}"
 
 
@@ -320,11 +322,14 @@ def _requests(env: EnvironmentDiff, detail: Detail) -> list[str]:
     lines = ["", "**Requests naming a pack** (`X-Policy-Pack-Id`)"]
     limit = _REQUESTS[detail]
     for change in env.requests[:limit]:
+        # A change of the pack itself says all; a switch or a removal changes what is served.
+        moved = change.catalog != "changed" or change.before.source != change.after.source
+        served = f", {_move(change.before, change.after)}" if moved else ""
         lines.extend(
             [
                 "",
-                f"- {_code(change.subject)}, {_catalog(change)}: {_verdict(change.verdict)}, "
-                f"{_move(change.before, change.after)}",
+                f"- {_code(change.subject)}, {_catalog(change)}: {_verdict(change.verdict)}"
+                + served,
                 *_deltas(change.deltas, detail, "  "),
             ]
         )
