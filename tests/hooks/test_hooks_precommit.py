@@ -1,4 +1,6 @@
-"""The real pre-commit, on a temporary git repository, blocks a bad pack and lets a good one in."""
+"""This repository's own hooks (.pre-commit-config.yaml), run by the real pre-commit on a copy of
+the repository from a shell whose PATH holds no virtual environment, as an IDE or a Git client
+starts them."""
 
 from __future__ import annotations
 
@@ -25,30 +27,50 @@ turnover_policy:
 GOOD_PACK = BAD_PACK.replace("max_turnover_pct: 15   # meant 15 %", "max_turnover_pct: 0.15")
 
 
-def _pre_commit(repo: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
+# What a Git client started from the desktop has: the system's folders, no virtual environment.
+BARE_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+def _bare_env(repo: Path) -> dict[str, str]:
     env = git_env(repo.parent)
-    env["PRE_COMMIT_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "pre_commit", *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    env["PATH"] = BARE_PATH
+    env["PRE_COMMIT_HOME"] = str(repo.parent / "pre-commit-home")
+    for name in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"):
+        env.pop(name, None)
+    return env
 
 
 def _commit(repo: Path, message: str) -> subprocess.CompletedProcess[str]:
-    env = git_env(repo.parent)
-    env["PRE_COMMIT_HOME"] = str(repo.parent / "pre-commit-home")
     return subprocess.run(
         ["git", "commit", "-m", message],
+        cwd=repo,
+        env=_bare_env(repo),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _repository_copy(tmp_path: Path) -> Path:
+    """A git repository holding this one's content, tools and hook configuration, with the
+    hooks installed by the project's pre-commit."""
+    repo = init_repo(copy_content(tmp_path / "repo", with_tools=True))
+    for name in (".pre-commit-config.yaml", ".github/CODEOWNERS"):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO_ROOT / name, repo / name)
+    commit_all(repo, "initial content")
+    env = git_env(tmp_path)
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+    installed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"],
         cwd=repo,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return repo
 
 
 def test_manifest_and_config_are_valid() -> None:
@@ -67,34 +89,51 @@ def test_manifest_and_config_are_valid() -> None:
 
 @pytest.mark.slow
 @pytest.mark.git
-def test_pre_commit_blocks_a_bad_pack_and_passes_a_good_one(tmp_path: Path) -> None:
-    repo = init_repo(copy_content(tmp_path / "repo", with_tools=True))
-    for name in (".pre-commit-config.yaml", ".github/CODEOWNERS"):
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO_ROOT / name, repo / name)
-    commit_all(repo, "initial content")
-    home = tmp_path / "pre-commit-home"
-    installed = _pre_commit(repo, "install", home=home)
-    assert installed.returncode == 0, installed.stdout + installed.stderr
+def test_hooks_block_a_bad_pack_and_pass_a_good_one_with_no_environment_on_path(
+    tmp_path: Path,
+) -> None:
+    repo = _repository_copy(tmp_path)
+    # The project's environment, where `make setup` puts it.
+    (repo / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
 
     pack = repo / "packs" / "dpm_income_v1.yaml"
     pack.write_text(BAD_PACK, encoding="utf-8")
-    git(repo, "add", "--all")
+    git(repo, "add", "packs")
     blocked = _commit(repo, "add the income pack")
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode != 0, output
     assert "packs/dpm_income_v1.yaml:8:21: error" in output
     assert "max_turnover_pct" in output
+    assert "Traceback" not in output
     assert git(repo, "rev-list", "--count", "HEAD").stdout.strip() == "1"
 
     pack.write_text(GOOD_PACK, encoding="utf-8")
-    # As an author would: regenerate CODEOWNERS for the new file.
-    env = git_env(tmp_path)
-    env["PYTHONPATH"] = str(repo / "tools")
+    # As an author would: regenerate CODEOWNERS for the new file, with the project's command.
     subprocess.run(
-        [sys.executable, "-m", "dpm_policy", "codeowners"], cwd=repo, env=env, check=True
+        [str(repo / ".venv" / "bin" / "dpm-policy"), "codeowners"],
+        cwd=repo,
+        env=_bare_env(repo),
+        check=True,
+        capture_output=True,
     )
-    git(repo, "add", "--all")
+    git(repo, "add", "packs", ".github")
     passed = _commit(repo, "add the income pack")
     assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Traceback" not in passed.stdout + passed.stderr
     assert git(repo, "rev-list", "--count", "HEAD").stdout.strip() == "2"
+
+
+@pytest.mark.git
+def test_hooks_without_the_environment_say_how_to_create_it(tmp_path: Path) -> None:
+    repo = _repository_copy(tmp_path)
+    (repo / "packs" / "dpm_income_v1.yaml").write_text(GOOD_PACK, encoding="utf-8")
+    git(repo, "add", "packs")
+    blocked = _commit(repo, "add the income pack")
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0, output
+    assert (
+        "dpm-policy: this repository's environment .venv is missing; create it with: make setup"
+        in output
+    )
+    assert "Traceback" not in output
+    assert "ModuleNotFoundError" not in output
