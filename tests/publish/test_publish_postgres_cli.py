@@ -6,16 +6,19 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from psycopg import sql
 from publish_items import engine_bytes
 from publish_pg import Database, OutputGuard, execute, rows, table_exists
 
 from dpm_policy.cli import main
 from dpm_policy.publish import DSN_ENV_VAR
+from postgres_server import TEST_ROLE, PostgresServer
 
 pytestmark = pytest.mark.postgres
 
@@ -284,3 +287,32 @@ def publish_dist(cli: Cli, dist: Path, database: Database, *extra: str) -> Resul
         database.dsn,
         *extra,
     )
+
+
+@pytest.mark.parametrize("mode", ["--plan", "--apply", "--check"])
+def test_a_database_not_in_utf8_is_refused_naming_its_encoding_and_the_fix(
+    cli: Cli, root: Path, postgres_server: PostgresServer, mode: str
+) -> None:
+    # initdb's default without --encoding under the C locale: the driver returns bytes there.
+    name = f"dpm_ascii_{uuid.uuid4().hex[:8]}"
+    with postgres_server.admin_connection() as connection:
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {} ENCODING 'SQL_ASCII' TEMPLATE template0").format(
+                sql.Identifier(name), sql.Identifier(TEST_ROLE)
+            )
+        )
+    dsn = postgres_server.test_dsn(name)
+    result = cli("publish", "--env", "prod", "--root", str(root), "--dsn", dsn, mode)
+    assert result.code == 2, result
+    assert result.out == ""
+    assert result.err == (
+        f"dpm-policy publish: error: {TEST_ROLE}@127.0.0.1:{postgres_server.port}/{name}: the "
+        "database's encoding is SQL_ASCII, not UTF8; the catalog is JSON text the engine reads "
+        "as UTF-8, which only a UTF8 database keeps exactly; nothing was read or written. "
+        f"Publish to a UTF8 database: createdb --encoding=UTF8 --template=template0 {name} "
+        "(or CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0; initdb --encoding=UTF8 "
+        "for a new cluster)\n"
+    )
+    with postgres_server.admin_connection(name) as connection:
+        found = connection.execute("SELECT to_regclass('dpm_policy_packs')").fetchone()
+    assert found == (None,)

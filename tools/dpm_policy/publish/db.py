@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, TypeAlias
 
 from dpm_policy.publish.dsn import Dsn
-from dpm_policy.publish.errors import ConnectionFailed
+from dpm_policy.publish.errors import ConnectionFailed, DatabaseEncoding
 from dpm_policy.publish.rows import TABLE, DesiredRow, StoredRow
 
 if TYPE_CHECKING:
@@ -97,12 +97,36 @@ def driver_errors(dsn: Dsn, doing: str) -> Iterator[None]:
         raise
 
 
+# The only server encoding that stores every character of the catalog's JSON as the engine
+# wrote it; under SQL_ASCII (initdb's default without --encoding) the driver even returns bytes.
+REQUIRED_ENCODING = "UTF8"
+
+
 def connect(dsn: Dsn) -> Connection:
-    """An autocommit connection: transactions are opened explicitly where they are needed."""
+    """An autocommit connection: transactions are opened explicitly where they are needed.
+
+    Raises ``DatabaseEncoding`` for a database whose encoding is not UTF8.
+    """
     psycopg = driver()
     with driver_errors(dsn, f"cannot connect to {dsn.describe()}"):
         connection: Connection = psycopg.connect(dsn.conninfo, autocommit=True)
-        return connection
+        encoding = connection.info.parameter_status("server_encoding")
+    if encoding != REQUIRED_ENCODING:
+        connection.close()
+        raise DatabaseEncoding(_encoding_message(dsn, encoding))
+    return connection
+
+
+def _encoding_message(dsn: Dsn, encoding: str | None) -> str:
+    name = dsn.dbname or "the database"
+    return (
+        f"{dsn.describe()}: the database's encoding is {encoding or 'unknown'}, not "
+        f"{REQUIRED_ENCODING}; the catalog is JSON text the engine reads as UTF-8, which only a "
+        f"{REQUIRED_ENCODING} database keeps exactly; nothing was read or written. Publish to a "
+        f"{REQUIRED_ENCODING} database: createdb --encoding=UTF8 --template=template0 {name} "
+        "(or CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0; initdb --encoding=UTF8 "
+        "for a new cluster)"
+    )
 
 
 def table_exists(connection: Connection) -> bool:

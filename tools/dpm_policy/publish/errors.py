@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CatalogNotFound",
     "ConnectionFailed",
+    "DatabaseEncoding",
     "DsnError",
     "PublishError",
     "RefusedRows",
@@ -34,6 +35,11 @@ class ConnectionFailed(PublishError):
 
     Raised inside a transaction, it means the transaction was rolled back: nothing was written.
     """
+
+
+class DatabaseEncoding(PublishError):
+    """The database does not store text as UTF-8, so the catalog's JSON cannot be kept exactly
+    (exit 2). Nothing was read or written."""
 
 
 class RefusedRows(PublishError):
