@@ -55,7 +55,7 @@ def _repository_copy(tmp_path: Path) -> Path:
     """A git repository holding this one's content, tools and hook configuration, with the
     hooks installed by the project's pre-commit."""
     repo = init_repo(copy_content(tmp_path / "repo", with_tools=True))
-    for name in (".pre-commit-config.yaml", ".github/CODEOWNERS"):
+    for name in (".pre-commit-config.yaml", ".github/CODEOWNERS", "repository.yaml"):
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO_ROOT / name, repo / name)
     commit_all(repo, "initial content")
@@ -108,15 +108,13 @@ def test_hooks_block_a_bad_pack_and_pass_a_good_one_with_no_environment_on_path(
     assert git(repo, "rev-list", "--count", "HEAD").stdout.strip() == "1"
 
     pack.write_text(GOOD_PACK, encoding="utf-8")
-    # As an author would: regenerate CODEOWNERS for the new file, with the project's command.
-    subprocess.run(
-        [str(repo / ".venv" / "bin" / "dpm-policy"), "codeowners"],
-        cwd=repo,
-        env=_bare_env(repo),
-        check=True,
-        capture_output=True,
-    )
-    git(repo, "add", "packs", ".github")
+    git(repo, "add", "packs")
+    # The codeowners hook writes the new pack's line and stops the commit, to be staged.
+    stopped = _commit(repo, "add the income pack")
+    assert stopped.returncode != 0, stopped.stdout + stopped.stderr
+    assert "files were modified by this hook" in stopped.stdout + stopped.stderr
+    assert "/packs/dpm_income_v1.yaml @bank/dpm-risk" in (repo / ".github/CODEOWNERS").read_text()
+    git(repo, "add", ".github")
     passed = _commit(repo, "add the income pack")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Traceback" not in passed.stdout + passed.stderr

@@ -21,10 +21,11 @@ from dpm_policy.load.yaml_source import YamlDocument, YamlLoadError
 from dpm_policy.model import EnvironmentFile, PolicyPackFile, TenantFile
 from dpm_policy.model.messages import problems_from_validation
 from dpm_policy.model.pack import PackHeader
+from dpm_policy.model.settings import RepositorySettings
 from dpm_policy.model.types import shown
 from dpm_policy.problems import Position, Problem, file_name
 
-__all__ = ["KINDS", "Entry", "Kind", "Repository", "load_repository"]
+__all__ = ["KINDS", "SETTINGS", "SETTINGS_FILE", "Entry", "Kind", "Repository", "load_repository"]
 
 M = TypeVar("M", bound=BaseModel, covariant=True)
 
@@ -44,6 +45,10 @@ KINDS: dict[str, Kind] = {
     "tenant": Kind("tenants", TenantFile, "tenant.schema.json", "tenant_id"),
     "environment": Kind("environments", EnvironmentFile, "environment.schema.json", "environment"),
 }
+
+# The repository's own settings: one file at the root, not a folder of documents.
+SETTINGS = Kind("", RepositorySettings, "repository.schema.json", "")
+SETTINGS_FILE = "repository.yaml"
 
 _IGNORED_NAMES = frozenset({"README.md", ".gitkeep"})
 
@@ -77,6 +82,8 @@ class Repository:
     packs: list[Entry[PackHeader]] = field(default_factory=list)
     tenants: list[Entry[TenantFile]] = field(default_factory=list)
     environments: list[Entry[EnvironmentFile]] = field(default_factory=list)
+    # repository.yaml, when it is present and valid.
+    settings: Entry[RepositorySettings] | None = None
     # Kind name -> ids (and file stems) of files that failed to load or validate. They are
     # reported already; the cross-file rules do not report references to them as dangling.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
@@ -155,7 +162,13 @@ def _load_kind(
     tree: SourceTree, kind: Kind, problems: list[Problem], invalid: set[str]
 ) -> Iterator[Entry[Any]]:
     """The valid documents of one kind; the others' problems go to ``problems``."""
-    for path in _walk(tree, kind.folder, problems):
+    return _load_files(tree, _walk(tree, kind.folder, problems), kind, problems, invalid)
+
+
+def _load_files(
+    tree: SourceTree, paths: list[str], kind: Kind, problems: list[Problem], invalid: set[str]
+) -> Iterator[Entry[Any]]:
+    for path in paths:
         try:
             document = read_document(tree, path)
         except YamlLoadError as error:
@@ -180,7 +193,7 @@ def _load_kind(
         except ValidationError as error:
             problems.extend(problems_from_validation(kind.model, document, error))
             invalid.add(_stem(path))
-            identifier = data.get(kind.id_field)
+            identifier = data.get(kind.id_field) if kind.id_field else None
             if isinstance(identifier, str):
                 invalid.add(identifier)
             continue
@@ -209,4 +222,7 @@ def load_repository(
     repository.environments = list(
         _load_kind(tree, KINDS["environment"], problems, invalid["environment"])
     )
+    if tree.exists(SETTINGS_FILE):
+        settings = list(_load_files(tree, [SETTINGS_FILE], SETTINGS, problems, set()))
+        repository.settings = settings[0] if settings else None
     return repository, problems

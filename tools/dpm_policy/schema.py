@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
 from dpm_policy.errors import InputError
-from dpm_policy.repository import KINDS, Kind
+from dpm_policy.repository import KINDS, SETTINGS, Kind
 
 __all__ = ["SCHEMA_DIR", "SchemaResult", "modeline", "render_schema", "schemas", "write_schemas"]
 
@@ -67,8 +67,8 @@ def render_schema(kind: Kind) -> str:
 
 
 def schemas() -> dict[str, str]:
-    """Schema file name -> text, for every kind."""
-    return {kind.schema_file: render_schema(kind) for kind in KINDS.values()}
+    """Schema file name -> text, for every kind and the repository's settings file."""
+    return {kind.schema_file: render_schema(kind) for kind in (*KINDS.values(), SETTINGS)}
 
 
 def modeline(root: Path, file: Path, kind: Kind) -> str:
@@ -79,16 +79,18 @@ def modeline(root: Path, file: Path, kind: Kind) -> str:
 
 @dataclass(frozen=True)
 class SchemaResult:
-    """Which schema files differ from what the models generate."""
+    """Which schema files differ from what the models generate, and which do not exist."""
 
     stale: list[str]
     written: list[str]
+    missing: list[str] = field(default_factory=list)
 
 
 def write_schemas(*, root: Path, check: bool) -> SchemaResult:
     """Compare (``check``) or rewrite the schema files under ``root/schema``."""
     folder = root / SCHEMA_DIR
     stale: list[str] = []
+    missing: list[str] = []
     written: list[str] = []
     for name, text in schemas().items():
         path = folder / name
@@ -98,7 +100,7 @@ def write_schemas(*, root: Path, check: bool) -> SchemaResult:
             raise InputError(f"{path}: cannot read: {error.strerror}") from None
         if current == text:
             continue
-        stale.append(f"{SCHEMA_DIR}/{name}")
+        (missing if current is None else stale).append(f"{SCHEMA_DIR}/{name}")
         if check:
             continue
         try:
@@ -109,4 +111,4 @@ def write_schemas(*, root: Path, check: bool) -> SchemaResult:
         except OSError as error:
             raise InputError(f"{path}: cannot write: {error.strerror}") from None
         written.append(f"{SCHEMA_DIR}/{name}")
-    return SchemaResult(stale, written)
+    return SchemaResult(stale, written, missing)

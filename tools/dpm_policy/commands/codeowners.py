@@ -1,4 +1,4 @@
-"""``dpm-policy codeowners``: write, or check, ``.github/CODEOWNERS`` from the files' owners."""
+"""``dpm-policy codeowners``: write, or check, ``.github/CODEOWNERS`` from the owners."""
 
 from __future__ import annotations
 
@@ -6,33 +6,49 @@ import argparse
 import sys
 
 from dpm_policy.codeowners import CODEOWNERS_PATH, write_codeowners
-from dpm_policy.commands.common import add_root_argument, find_root, report_problems
+from dpm_policy.commands.common import (
+    add_format_argument,
+    add_root_argument,
+    find_root,
+    report_problems,
+)
 
 NAME = "codeowners"
 HELP = (
-    f"write {CODEOWNERS_PATH} from the owners of packs, tenants and environments "
-    "(--check: exit 1 if it is stale)"
+    f"write {CODEOWNERS_PATH} from the owners of packs, tenants and environments and of the "
+    "tooling (repository.yaml); refused while a file is invalid (--check: exit 1 if it is "
+    "stale or missing)"
 )
+
+_HOW = "run dpm-policy codeowners (or pre-commit run dpm-policy-codeowners --all-files)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
+    add_format_argument(parser)
     parser.add_argument(
-        "--check", action="store_true", help=f"change nothing; exit 1 if {CODEOWNERS_PATH} is stale"
+        "--check",
+        action="store_true",
+        help=f"change nothing; exit 1 if {CODEOWNERS_PATH} is stale or missing",
     )
 
 
 def run(args: argparse.Namespace) -> int:
     result = write_codeowners(root=find_root(args.root), check=args.check)
-    if result.problems:
-        report_problems(result.problems, "text")
+    report_problems(result.problems, args.format)
+    if result.state == "refused":
+        done = "not checked" if args.check else "not written, the previous file is kept"
         sys.stderr.write(
-            "these files have no valid owners and are left out; fix them (dpm-policy validate)\n"
+            f"{CODEOWNERS_PATH}: {done}: the owners of invalid files cannot be known; fix the "
+            "problems above, then run dpm-policy codeowners\n"
         )
+        return 1
     if args.check:
-        if result.stale:
-            sys.stderr.write(f"{CODEOWNERS_PATH}: stale; run dpm-policy codeowners\n")
-        return 1 if result.stale or result.problems else 0
+        if result.state == "missing":
+            sys.stderr.write(f"{CODEOWNERS_PATH}: missing; {_HOW} to create it\n")
+        elif result.state == "stale":
+            sys.stderr.write(f"{CODEOWNERS_PATH}: stale; {_HOW} to update it\n")
+        return 0 if result.state == "current" else 1
     if result.written:
         sys.stderr.write(f"wrote {CODEOWNERS_PATH}\n")
-    return 1 if result.problems else 0
+    return 0

@@ -53,6 +53,10 @@ class SourceTree(Protocol):
         """The bytes of the file ``name``; raises ``YamlLoadError`` when it may not be read."""
         ...
 
+    def exists(self, name: str) -> bool:
+        """Whether anything (a file, a folder, a link even to nothing) has the name ``name``."""
+        ...
+
 
 def relative_name(root: Path, path: Path | str) -> str:
     """The path as authors see it: relative to the repository root, forward slashes."""
@@ -147,6 +151,9 @@ class DiskTree:
 
     def is_folder(self, folder: str) -> bool:
         return os.path.isdir(os.path.join(self.root, folder))
+
+    def exists(self, name: str) -> bool:
+        return os.path.lexists(os.path.join(self.root, name))
 
     def files(self, folder: str) -> list[str]:
         found: list[str] = []
@@ -277,6 +284,9 @@ class GitTree:
 
     def is_folder(self, folder: str) -> bool:
         return folder.strip("/") in self._folders
+
+    def exists(self, name: str) -> bool:
+        return name in self._entries or name.strip("/") in self._folders
 
     def files(self, folder: str) -> list[str]:
         start = folder.strip("/") + "/"
