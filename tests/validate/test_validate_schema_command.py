@@ -28,7 +28,9 @@ def _copy_schemas(repo_root: Path, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_stale_or_missing_schema_exits_1_and_changes_nothing(repo_root: Path, tmp_path: Path, run_cli) -> None:
+def test_stale_or_missing_schema_exits_1_and_changes_nothing(
+    repo_root: Path, tmp_path: Path, run_cli
+) -> None:
     root = _copy_schemas(repo_root, tmp_path)
     stale = root / SCHEMA_DIR / "tenant.schema.json"
     stale.write_text(stale.read_text(encoding="utf-8").replace('"minItems": 1', '"minItems": 0'))
