@@ -6,6 +6,7 @@ __all__ = [
     "CATALOG_JSON",
     "DEFAULT_POLICY_PACK_ID",
     "POLICY_PACKS_ENABLED",
+    "POSTGRES_DSN",
     "REPLAY_ENABLED",
     "TENANT_MAP_JSON",
     "TENANT_RESOLUTION_ENABLED",
@@ -28,3 +29,7 @@ VARIABLES: tuple[str, ...] = (
     TENANT_MAP_JSON,
     REPLAY_ENABLED,
 )
+
+# Not read by the resolver: the engine's catalog database (contract section 7), which
+# ``dpm-policy publish`` writes to.
+POSTGRES_DSN = "DPM_POLICY_PACK_POSTGRES_DSN"

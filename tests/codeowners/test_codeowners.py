@@ -129,15 +129,18 @@ def test_repository_yaml_is_checked_strictly_where_it_is_written(
     ]
 
 
+COUNT = "1 error(s), 0 warning(s)\n"
+
+
 def test_check_names_a_missing_and_a_stale_file_and_how_to_fix_it(
     run_cli: Cli, repo: Path
 ) -> None:
     how = "run dpm-policy codeowners (or pre-commit run dpm-policy-codeowners --all-files)"
     assert run_cli(["codeowners", "--root", str(repo), "--check"]) == CliRun(
-        1, "", f".github/CODEOWNERS: missing; {how} to create it\n"
+        1, "", f".github/CODEOWNERS:1:1: error[missing]: missing; {how} to create it\n{COUNT}"
     )
     assert run_cli(["codeowners", "--root", str(repo)]).code == 0
     write_files(repo, {"repository.yaml": 'owners: ["@bank/platform"]\n'})
     assert run_cli(["codeowners", "--root", str(repo), "--check"]) == CliRun(
-        1, "", f".github/CODEOWNERS: stale; {how} to update it\n"
+        1, "", f".github/CODEOWNERS:1:1: error[stale]: stale; {how} to update it\n{COUNT}"
     )

@@ -145,7 +145,7 @@ def test_check_names_the_files_and_changes_nothing(
     root = _repo(tmp_path)
     assert main(["fmt", "--check", "--root", str(root)]) == 1
     err = capsys.readouterr().err
-    assert "packs/dpm_income_v1.yaml: not formatted; run dpm-policy fmt" in err
+    assert "packs/dpm_income_v1.yaml:1:1: error[not-formatted]: not formatted; run" in err
     assert "dpm_clean_v1" not in err
     assert (root / "packs" / "dpm_income_v1.yaml").read_text(encoding="utf-8") == MESSY
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dpm_policy.publish import DSN_ENV_VAR, DsnError, parse_dsn, resolve_dsn
-from dpm_policy.publish.dsn import MASK, known_secrets, redact
+from dpm_policy.redact import MASK, redact, secrets_of
 
 PASSWORD = "p@ss w'rd%2F"
 KEYWORD = "host=db.example port=5433 dbname=engine user=publisher password='p@ss w\\'rd%2F'"
@@ -57,8 +57,8 @@ def test_invalid_dsn_error_does_not_quote_it() -> None:
     assert "hunter2-secret" not in rendered
 
 
-def test_known_secrets_cover_unparsable_values() -> None:
-    secrets = known_secrets("host=x password=hunter2-secret 'unterminated", {})
+def test_secrets_of_cover_unparsable_values() -> None:
+    secrets = secrets_of("host=x password=hunter2-secret 'unterminated")
     assert "hunter2-secret" not in redact("failed with hunter2-secret", secrets)
 
 

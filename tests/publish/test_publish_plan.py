@@ -99,7 +99,9 @@ def test_unmanaged_bad_row_carries_its_problems() -> None:
     text = render_text(Outcome("check", "prod", "db", plan, drift=True))
     assert "the engine's catalog read would fail on it" in text
     document = json.loads(render_json(Outcome("check", "prod", "db", plan, drift=True)))
-    assert document["unmanaged"][0]["problems"][0]["engine_fails"] is True
+    assert document["unmanaged"] == ["legacy"]
+    assert [p["code"] for p in document["problems"]] == ["engine-read-fails"]
+    assert document["problems"][0]["severity"] == "warning"
 
 
 def _values(item: dict[str, object]) -> dict[str, object]:

@@ -289,7 +289,7 @@ def test_a_pack_the_engine_would_refuse_is_refused_before_anything_is_written(
     with pytest.raises(RefusedRows) as caught:
         apply_catalog(dsn, desired_rows([STANDARD, bad]), prune=False)
     output_guard.note(str(caught.value))
-    assert [(p.policy_pack_id, p.path) for p in caught.value.problems] == [
+    assert [(p.policy_pack_id, p.path) for p in caught.value.rows] == [
         ("too_long", "settlement_policy.settlement_horizon_days")
     ]
     assert not table_exists(database)
@@ -317,7 +317,7 @@ def test_a_row_that_fails_verification_rolls_everything_back(database: Database)
     with pytest.raises(RefusedRows) as caught:
         apply_catalog(dsn, new, prune=False, after_write=corrupt)
     assert "rolled back" in str(caught.value)
-    assert {(p.policy_pack_id, p.path) for p in caught.value.problems} >= {
+    assert {(p.policy_pack_id, p.path) for p in caught.value.rows} >= {
         ("dpm_standard_v1", "tax_policy"),
         ("dpm_standard_v1", "definition_json"),
     }

@@ -176,13 +176,17 @@ def test_missing_compiled_catalog_names_the_compile_command(
     assert result.err.count("\n") == 1
 
 
-def test_invalid_compiled_catalog_is_an_input_error(
+def test_invalid_compiled_catalog_is_a_problem_in_that_file(
     cli: Cli, root: Path, database: Database
 ) -> None:
     write_env(root, "prod", {"x": {"version": "1", "turnover_policy": {"max_turnover_pct": 2}}})
     result = publish(cli, root, database)
-    assert result.code == 2
+    assert result.code == 1
     assert "is not a valid compiled catalog" in result.err
+    assert "dist/prod/env.json:3:3: error[" in result.err
+    annotated = publish(cli, root, database, "--format", "github")
+    assert annotated.code == 1
+    assert "::error file=dist/prod/env.json,line=3,col=3," in annotated.err
 
 
 def test_no_dsn(cli: Cli, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -306,7 +310,7 @@ def test_a_database_not_in_utf8_is_refused_naming_its_encoding_and_the_fix(
     assert result.code == 2, result
     assert result.out == ""
     assert result.err == (
-        f"dpm-policy publish: error: {TEST_ROLE}@127.0.0.1:{postgres_server.port}/{name}: the "
+        f"dpm-policy: error: {TEST_ROLE}@127.0.0.1:{postgres_server.port}/{name}: the "
         "database's encoding is SQL_ASCII, not UTF8; the catalog is JSON text the engine reads "
         "as UTF-8, which only a UTF8 database keeps exactly; nothing was read or written. "
         f"Publish to a UTF8 database: createdb --encoding=UTF8 --template=template0 {name} "

@@ -314,16 +314,28 @@ def test_cli_json(repo: Path) -> None:
     assert prod["change_kinds"] == ["loosening", "pack-changed-in-place"]
 
 
-def test_cli_unknown_ref_and_broken_head_are_usage_errors(repo: Path) -> None:
+def test_cli_unknown_ref_is_a_usage_error(repo: Path) -> None:
     unknown = _cli(repo, "diff", "--base", "no-such-branch")
     assert unknown.returncode == 2
     assert "'no-such-branch' names no commit" in unknown.stderr
+
+
+def test_cli_broken_head_is_a_report_that_names_the_side_and_its_problems(repo: Path) -> None:
     edit(repo, "packs/trial_v1.yaml", "settlement_horizon_days: 3", "settlement_horizon_days: 30")
-    broken = _cli(repo, "diff", "--base", "HEAD")
-    assert broken.returncode == 2
-    assert "working tree does not compile" in broken.stderr
-    assert "packs/trial_v1.yaml:7:28: error" in broken.stderr
+    broken = _cli(repo, "diff", "--base", "HEAD", "--format", "markdown")
+    assert broken.returncode == 1
+    assert "The working tree does not compile" in broken.stdout
+    assert "`packs/trial_v1.yaml:7:28`" in broken.stdout
     assert "Traceback" not in broken.stderr
+    data = json.loads(_cli(repo, "diff", "--base", "HEAD", "--format", "json").stdout)
+    assert data["ok"] is False
+    assert data["failed"][0]["side"] == "working tree"
+    assert [(p["file"], p["line"], p["column"]) for p in data["problems"]] == [
+        ("packs/trial_v1.yaml", 7, 28)
+    ]
+    checked = _cli(repo, "diff", "--base", "HEAD", "--check")
+    assert checked.returncode == 1
+    assert "packs/trial_v1.yaml:7:28: error" in checked.stderr
 
 
 def test_the_repository_itself_has_no_violations_against_head() -> None:

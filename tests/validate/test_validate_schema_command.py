@@ -40,8 +40,9 @@ def test_stale_or_missing_schema_exits_1_and_changes_nothing(
     assert run.code == 1
     how = "run dpm-policy schema (or pre-commit run dpm-policy-schema --all-files)"
     assert run.err == (
-        f"schema/environment.schema.json: missing; {how} to create it\n"
-        f"schema/tenant.schema.json: stale; {how} to update it\n"
+        f"schema/environment.schema.json:1:1: error[missing]: missing; {how} to create it\n"
+        f"schema/tenant.schema.json:1:1: error[stale]: stale; {how} to update it\n"
+        "2 error(s), 0 warning(s)\n"
     )
     assert stale.read_text(encoding="utf-8") == before
     assert not (root / SCHEMA_DIR / "environment.schema.json").exists()

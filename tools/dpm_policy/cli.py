@@ -8,45 +8,76 @@ report it with the command that produced it).
 from __future__ import annotations
 
 import argparse
-import re
+import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from dpm_policy import __version__
 from dpm_policy.commands import COMMANDS
-from dpm_policy.errors import DpmPolicyError
+from dpm_policy.commands.common import report_problems
+from dpm_policy.errors import (
+    DatabaseError,
+    DpmPolicyError,
+    GitError,
+    InputError,
+    ProblemsFound,
+    UsageError,
+)
+from dpm_policy.formats import FORMATS
+from dpm_policy.redact import MaskedStream, SecretFilter, filter_for
+from dpm_policy_runtime.variables import POSTGRES_DSN
 
-__all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "build_parser", "main"]
+__all__ = [
+    "EXIT_CODES",
+    "EXIT_INTERNAL",
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "EXIT_USAGE",
+    "build_parser",
+    "exit_code",
+    "main",
+]
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
+# The one map from the tool's errors to exit codes; the most specific class that matches wins.
+EXIT_CODES: dict[type[DpmPolicyError], int] = {
+    ProblemsFound: EXIT_PROBLEMS,
+    UsageError: EXIT_USAGE,
+    InputError: EXIT_USAGE,
+    GitError: EXIT_USAGE,
+    DatabaseError: EXIT_USAGE,
+    DpmPolicyError: EXIT_USAGE,
+}
+
+# Variables whose values are connection strings: their passwords are masked in every output.
+_SECRET_VARIABLES = (POSTGRES_DSN,)
+
 _EPILOG = """exit codes:
   0  success
   1  problems found (invalid files, stale outputs, drift, rule violations)
-  2  usage error, or a file or database that cannot be read or written
+  2  usage error, or a file, git or database that cannot be read or written
   3  internal error: a bug; please report it with the command that produced it
 """
 
 
-# A database URL's password, or a keyword DSN's: argparse echoes stray arguments, and a DSN
-# given without --dsn would otherwise be printed whole.
-_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
-_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
-
-
-def _mask_passwords(text: str) -> str:
-    text = _URL_PASSWORD.sub(r"\1********@", text)
-    return _KEYWORD_PASSWORD.sub(r"\1********", text)
+def exit_code(error: DpmPolicyError) -> int:
+    """The exit code of an error the tool reports on purpose."""
+    for kind in type(error).__mro__:
+        if kind in EXIT_CODES:
+            return EXIT_CODES[kind]
+    return EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {_mask_passwords(message)}\n")
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -73,16 +104,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def _masked_streams(secret_filter: SecretFilter) -> Iterator[None]:
+    """stdout and stderr through the secret filter for the whole run, whoever writes."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout = MaskedStream(saved[0], secret_filter)
+    sys.stderr = MaskedStream(saved[1], secret_filter)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    with _masked_streams(filter_for(arguments, os.environ, _SECRET_VARIABLES)):
+        return _run(arguments)
+
+
+def _run(arguments: list[str]) -> int:
+    args = build_parser().parse_args(arguments)
     try:
         code: int = args.handler(args)
         return code
+    except ProblemsFound as found:
+        # Findings that stopped the command: in the format asked for, so a pipeline that
+        # reads JSON or annotations gets them too.
+        format_name = getattr(args, "format", "text")
+        if format_name not in FORMATS:
+            format_name = "text"
+        sys.stderr.write(f"dpm-policy: {found}\n")
+        report_problems(found.problems, format_name)
+        return exit_code(found)
     except DpmPolicyError as error:
         sys.stderr.write(f"dpm-policy: error: {error}\n")
-        return EXIT_USAGE
+        return exit_code(error)
     except KeyboardInterrupt:
         sys.stderr.write("dpm-policy: interrupted\n")
         return 130

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from dpm_policy.errors import InputError
+from dpm_policy.files import write_whole
 from dpm_policy.problems import START, Problem
 from dpm_policy.repository import SETTINGS_FILE, Entry, Repository
 from dpm_policy.validate import validate
@@ -146,11 +147,5 @@ def write_codeowners(*, root: Path, check: bool) -> CodeownersResult:
     )
     if check or state == "current":
         return CodeownersResult(state, False, [])
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(".CODEOWNERS.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        raise InputError(f"{path}: cannot write: {error.strerror}") from None
+    write_whole(path, text)
     return CodeownersResult(state, True, [])

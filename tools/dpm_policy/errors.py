@@ -1,8 +1,27 @@
-"""The tool's exception tree. ``cli`` maps each class to an exit code, in one place."""
+"""The tool's exception tree: every failure it reports on purpose derives from ``DpmPolicyError``.
+
+``cli.EXIT_CODES`` maps each class to an exit code, in one place; nothing else turns an
+error into an exit code. Messages never hold a password: the CLI's secret filter masks every
+stream, and the publish path masks its driver's text before raising.
+"""
 
 from __future__ import annotations
 
-__all__ = ["DpmPolicyError", "InputError", "UsageError"]
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dpm_policy.problems import Problem
+
+__all__ = [
+    "DatabaseError",
+    "DpmPolicyError",
+    "GitError",
+    "InputError",
+    "ProblemsFound",
+    "UnsafeOutput",
+    "UsageError",
+]
 
 
 class DpmPolicyError(Exception):
@@ -15,3 +34,25 @@ class UsageError(DpmPolicyError):
 
 class InputError(DpmPolicyError):
     """A file or folder could not be read or written (exit 2)."""
+
+
+class GitError(DpmPolicyError):
+    """A git command failed; carries the last line git wrote to stderr (exit 2)."""
+
+
+class DatabaseError(DpmPolicyError):
+    """A database could not be reached, or its connection broke mid-way (exit 2)."""
+
+
+class UnsafeOutput(DpmPolicyError):
+    """A value that an output format cannot carry unchanged (say, a dotenv line that bash and
+    python-dotenv would read differently); the build turns it into a problem."""
+
+
+class ProblemsFound(DpmPolicyError):
+    """Findings about the files that stop the work at hand (exit 1); carries them as
+    ``Problem`` values, which the CLI prints in the format asked for."""
+
+    def __init__(self, message: str, problems: Sequence[Problem]) -> None:
+        super().__init__(message)
+        self.problems: list[Problem] = list(problems)

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dpm_policy.compile import compile_repository
-from dpm_policy.errors import InputError, UsageError
-from dpm_policy.formats import FORMATS
+from dpm_policy.errors import InputError, ProblemsFound, UsageError
 from dpm_policy.inheritance import FlatPack, flatten
 from dpm_policy.repository import Repository, load_repository
 from dpm_policy.review.values import shown
@@ -157,8 +156,8 @@ def explain(
     """Compile ``environment`` into a temporary folder (or read ``dist/<env>``) and explain the
     request with headers ``X-Tenant-Id: tenant_id`` and ``X-Policy-Pack-Id: policy_pack_id``.
 
-    Raises ``UsageError`` for an unknown environment and ``InputError`` when the repository
-    does not compile or the compiled output cannot be read.
+    Raises ``UsageError`` for an unknown environment, ``ProblemsFound`` when the repository
+    does not compile and ``InputError`` when the compiled output cannot be read.
     """
     repository, _ = load_repository(root)
     if environment not in repository.environment_index():
@@ -172,9 +171,10 @@ def explain(
             result = compile_repository(root=root, out=Path(temporary), environments=[environment])
             if not result.ok:
                 errors = [problem for problem in result.problems if problem.is_error]
-                raise InputError(
-                    "the repository does not compile; fix these first:\n"
-                    + FORMATS["text"](errors).rstrip("\n")
+                raise ProblemsFound(
+                    "the repository does not compile, so nothing can be explained; fix these "
+                    "first",
+                    errors,
                 )
             folder = Path(temporary) / environment
         else:

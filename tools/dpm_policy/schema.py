@@ -16,6 +16,7 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema
 
 from dpm_policy.errors import InputError
+from dpm_policy.files import write_whole
 from dpm_policy.repository import KINDS, SETTINGS, Kind
 
 __all__ = ["SCHEMA_DIR", "SchemaResult", "modeline", "render_schema", "schemas", "write_schemas"]
@@ -103,12 +104,6 @@ def write_schemas(*, root: Path, check: bool) -> SchemaResult:
         (missing if current is None else stale).append(f"{SCHEMA_DIR}/{name}")
         if check:
             continue
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(path)
-        except OSError as error:
-            raise InputError(f"{path}: cannot write: {error.strerror}") from None
+        write_whole(path, text)
         written.append(f"{SCHEMA_DIR}/{name}")
     return SchemaResult(stale, written, missing)

@@ -12,6 +12,7 @@ from dpm_policy.commands.common import (
     find_root,
     report_problems,
 )
+from dpm_policy.problems import START, Problem
 
 NAME = "codeowners"
 HELP = (
@@ -35,20 +36,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     result = write_codeowners(root=find_root(args.root), check=args.check)
-    report_problems(result.problems, args.format)
-    if result.state == "refused":
-        done = "not checked" if args.check else "not written, the previous file is kept"
-        sys.stderr.write(
-            f"{CODEOWNERS_PATH}: {done}: the owners of invalid files cannot be known; fix the "
-            "problems above, then run dpm-policy codeowners\n"
+    problems = list(result.problems)
+    if args.check and result.state == "missing":
+        problems.append(
+            Problem(CODEOWNERS_PATH, START, "missing", f"missing; {_HOW} to create it")
         )
+    elif args.check and result.state == "stale":
+        problems.append(Problem(CODEOWNERS_PATH, START, "stale", f"stale; {_HOW} to update it"))
+    report_problems(problems, args.format)
+    if result.state == "refused":
+        if args.format == "text":
+            done = "not checked" if args.check else "not written, the previous file is kept"
+            sys.stderr.write(
+                f"{CODEOWNERS_PATH}: {done}: the owners of invalid files cannot be known; fix "
+                "the problems above, then run dpm-policy codeowners\n"
+            )
         return 1
-    if args.check:
-        if result.state == "missing":
-            sys.stderr.write(f"{CODEOWNERS_PATH}: missing; {_HOW} to create it\n")
-        elif result.state == "stale":
-            sys.stderr.write(f"{CODEOWNERS_PATH}: stale; {_HOW} to update it\n")
-        return 0 if result.state == "current" else 1
-    if result.written:
+    if result.written and args.format == "text":
         sys.stderr.write(f"wrote {CODEOWNERS_PATH}\n")
-    return 0
+    return 1 if problems else 0

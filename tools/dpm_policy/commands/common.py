@@ -1,18 +1,35 @@
-"""What several subcommands share: finding the repository root and reporting problems."""
+"""What several subcommands share: finding the repository root and reporting a result.
+
+Reporting, for every command: problems are ``Problem`` values, printed by the renderers of
+``dpm_policy.formats`` (text, json, github). A command whose result has more to show than its
+problems (a review, a publish plan, an explanation) has a registry of payload renderers too;
+``--format`` offers both registries, and ``emit`` prints the one chosen.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from dpm_policy.formats import FORMATS
 from dpm_policy.problems import Problem
 
-__all__ = ["add_format_argument", "add_root_argument", "find_root", "report_problems"]
+__all__ = [
+    "add_format_argument",
+    "add_root_argument",
+    "emit",
+    "find_root",
+    "format_choices",
+    "report_problems",
+    "shown_path",
+]
 
 _MARKERS = ("environments", "packs", "tenants")
+
+T = TypeVar("T")
 
 
 def add_root_argument(parser: argparse.ArgumentParser) -> None:
@@ -24,13 +41,25 @@ def add_root_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_format_argument(parser: argparse.ArgumentParser) -> None:
+def format_choices(payloads: Mapping[str, object] | None = None) -> list[str]:
+    """``--format``'s choices: the payload renderers, then the problem renderers."""
+    return list(dict.fromkeys([*(payloads or {}), *FORMATS]))
+
+
+def add_format_argument(
+    parser: argparse.ArgumentParser,
+    payloads: Mapping[str, object] | None = None,
+    *,
+    default: str = "text",
+) -> None:
+    """``--format``, its choices taken from the registries (problems, and the payload's)."""
+    choices = format_choices(payloads)
     parser.add_argument(
         "--format",
-        choices=sorted(FORMATS),
-        default="text",
-        help="how to print problems: text for people, json for machines, github for "
-        "pull-request annotations (default: text)",
+        choices=choices,
+        default=default,
+        help=f"{', '.join(choices)} (default: {default}); github prints problems as "
+        "pull-request annotations, json prints one document that lists them under 'problems'",
     )
 
 
@@ -45,9 +74,45 @@ def find_root(given: Path | None) -> Path:
     return here
 
 
+def shown_path(path: Path, root: Path) -> str:
+    """A path as authors see it: relative to the repository when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def report_problems(problems: Sequence[Problem], format_name: str) -> None:
-    """Print problems in the chosen format: to stdout for json, to stderr for people."""
+    """Print problems in the chosen format: to stdout for json, to stderr otherwise."""
     text = FORMATS[format_name](problems)
     stream = sys.stdout if format_name == "json" else sys.stderr
     if text:
         stream.write(text)
+
+
+def emit(
+    problems: Sequence[Problem],
+    format_name: str,
+    payloads: Mapping[str, Callable[[T], str]] | None = None,
+    payload: T | None = None,
+    *,
+    beside_annotations: str | None = None,
+) -> None:
+    """Print a command's result in the format chosen.
+
+    A payload format prints the payload to stdout (its renderer shows the problems too: the
+    JSON ones through ``formats.json_format.problems_data``). A problem format prints the
+    problems; with ``github``, the payload's ``beside_annotations`` rendering (say, the text
+    plan) goes to stdout as well, so a pipeline log still shows it.
+    """
+    if payloads is not None and payload is not None and format_name in payloads:
+        sys.stdout.write(payloads[format_name](payload))
+        return
+    if (
+        format_name == "github"
+        and payloads is not None
+        and payload is not None
+        and beside_annotations is not None
+    ):
+        sys.stdout.write(payloads[beside_annotations](payload))
+    report_problems(problems, format_name)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dpm_policy.commands.common import add_root_argument, find_root
+from dpm_policy.commands.common import (
+    add_format_argument,
+    add_root_argument,
+    emit,
+    find_root,
+    report_problems,
+)
 from dpm_policy.formats import FORMATS
 from dpm_policy.review import DEFAULT_PROTECTED, RENDERERS, diff_report
 
@@ -35,16 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how the report's header names the head, e.g. a pull request's head commit "
         "(default: the ref and its commit, or the commit the working tree is on)",
     )
-    parser.add_argument(
-        "--format",
-        choices=sorted(RENDERERS),
-        default="markdown",
-        help="markdown for a pull-request comment, json for machines (default: markdown)",
-    )
+    add_format_argument(parser, RENDERERS, default="markdown")
     parser.add_argument(
         "--check",
         action="store_true",
-        help="print each broken change rule as path:line:col and exit 1 if there is one",
+        help="print each broken change rule as a problem (text unless --format names a "
+        "problem format) and exit 1 if there is one",
     )
     parser.add_argument(
         "--protect",
@@ -68,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
         head_label=args.head_label,
     )
     if args.check:
-        sys.stderr.write(FORMATS["text"](list(review.violations)))
-        if review.ok:
+        format_name = args.format if args.format in FORMATS else "text"
+        report_problems(review.problems, format_name)
+        if format_name == "text" and review.ok:
             sys.stderr.write("change rules: all kept\n")
         return 0 if review.ok else 1
-    sys.stdout.write(RENDERERS[args.format](review))
-    return 0
+    emit(review.problems, args.format, RENDERERS, review, beside_annotations="markdown")
+    # Broken change rules fail only --check; a side that does not compile fails the report.
+    return 1 if review.failed else 0

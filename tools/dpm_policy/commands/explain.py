@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from dpm_policy.commands.common import add_root_argument, find_root
+from dpm_policy.commands.common import add_format_argument, add_root_argument, emit, find_root
 from dpm_policy.explain import Explanation, explain
+from dpm_policy.formats.json_format import problems_data
 
 NAME = "explain"
 HELP = (
@@ -29,9 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="read DIR/<env>/env.json instead of compiling into a temporary folder",
     )
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="text or json (default: text)"
-    )
+    add_format_argument(parser, RENDERERS)
 
 
 def _where(file: str | None, line: int | None) -> str:
@@ -104,7 +104,10 @@ def render_json(answer: Explanation) -> str:
             for o in answer.options
         ],
     }
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps({**problems_data(()), **data}, indent=2) + "\n"
+
+
+RENDERERS: dict[str, Callable[[Explanation], str]] = {"text": render_text, "json": render_json}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         policy_pack_id=args.pack,
         dist=args.dist,
     )
-    sys.stdout.write(render_json(answer) if args.format == "json" else render_text(answer))
+    emit((), args.format, RENDERERS, answer, beside_annotations="text")
     for message in answer.unknown:
         sys.stderr.write(f"error: {message}\n")
     return 1 if answer.unknown else 0

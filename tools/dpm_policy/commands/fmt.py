@@ -6,8 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from dpm_policy.commands.common import add_root_argument, find_root, report_problems
+from dpm_policy.commands.common import (
+    add_format_argument,
+    add_root_argument,
+    find_root,
+    report_problems,
+)
 from dpm_policy.fmt import format_files
+from dpm_policy.problems import START, Problem, sort_problems
 
 NAME = "fmt"
 HELP = (
@@ -18,6 +24,7 @@ HELP = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
+    add_format_argument(parser)
     parser.add_argument(
         "--check",
         action="store_true",
@@ -35,13 +42,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     root = find_root(args.root)
     result = format_files(root=root, paths=list(args.paths), check=args.check)
-    report_problems(result.problems, "text")
-    for name in result.changed:
-        if args.check:
-            sys.stderr.write(f"{name}: not formatted; run dpm-policy fmt\n")
-        else:
-            sys.stderr.write(f"formatted {name}\n")
-    if args.check and result.changed:
-        sys.stderr.write(f"{len(result.changed)} of {result.checked} file(s) need formatting\n")
-        return 1
-    return 1 if result.errors else 0
+    problems = list(result.problems)
+    if args.check:
+        problems.extend(
+            Problem(name, START, "not-formatted", "not formatted; run dpm-policy fmt")
+            for name in result.changed
+        )
+    report_problems(sort_problems(problems), args.format)
+    if args.format == "text":
+        if args.check and result.changed:
+            sys.stderr.write(
+                f"{len(result.changed)} of {result.checked} file(s) need formatting\n"
+            )
+        elif not args.check:
+            for name in result.changed:
+                sys.stderr.write(f"formatted {name}\n")
+    return 1 if any(problem.is_error for problem in problems) else 0

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dpm_policy.commands.common import add_root_argument, find_root
+from dpm_policy.commands.common import (
+    add_format_argument,
+    add_root_argument,
+    find_root,
+    report_problems,
+)
+from dpm_policy.problems import START, Problem
 from dpm_policy.schema import write_schemas
 
 NAME = "schema"
@@ -16,6 +22,7 @@ _HOW = "run dpm-policy schema (or pre-commit run dpm-policy-schema --all-files)"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
+    add_format_argument(parser)
     parser.add_argument(
         "--check",
         action="store_true",
@@ -26,11 +33,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     result = write_schemas(root=find_root(args.root), check=args.check)
     if args.check:
-        for name in result.missing:
-            sys.stderr.write(f"{name}: missing; {_HOW} to create it\n")
-        for name in result.stale:
-            sys.stderr.write(f"{name}: stale; {_HOW} to update it\n")
-        return 1 if result.stale or result.missing else 0
-    for name in result.written:
-        sys.stderr.write(f"wrote {name}\n")
+        problems = [
+            Problem(name, START, "missing", f"missing; {_HOW} to create it")
+            for name in result.missing
+        ] + [Problem(name, START, "stale", f"stale; {_HOW} to update it") for name in result.stale]
+        report_problems(problems, args.format)
+        return 1 if problems else 0
+    if args.format == "text":
+        for name in result.written:
+            sys.stderr.write(f"wrote {name}\n")
+    else:
+        report_problems([], args.format)
     return 0

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from pathlib import Path
+
+from dpm_policy.errors import DpmPolicyError
+from dpm_policy.git import run_git
 
 __all__ = ["COMMIT_PATTERN", "detect_source_commit"]
 
@@ -14,21 +15,11 @@ COMMIT_PATTERN = re.compile(r"[0-9a-f]{7,64}")
 
 
 def _git(root: Path, *args: str) -> str | None:
-    # Variables such as GIT_DIR would point git at another repository than ``root``.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    """git's output, or None when git fails or is missing: the commit is then unknown."""
     try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            check=False,
-            env=env,
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
+        return run_git(root, *args, timeout=30).decode("utf-8", "surrogateescape")
+    except DpmPolicyError:
         return None
-    if done.returncode != 0:
-        return None
-    return done.stdout.decode("utf-8", "surrogateescape")
 
 
 def detect_source_commit(root: Path, *, ignore: Path | None = None) -> str | None:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from dpm_policy.errors import UnsafeOutput
+
 __all__ = ["DotenvUnsafe", "dotenv_problem", "render_dotenv"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-class DotenvUnsafe(ValueError):
+class DotenvUnsafe(UnsafeOutput):
     """A value that bash and python-dotenv would not both read back unchanged."""
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dpm_policy.errors import InputError
+from dpm_policy.files import write_whole
 from dpm_policy.fmt.files import policy_files
 from dpm_policy.fmt.layout import FormattedText, format_text
 from dpm_policy.load.source_files import relative_name
@@ -55,17 +55,6 @@ def format_files(*, root: Path, paths: list[Path], check: bool) -> FormatResult:
             continue
         result.changed.append(name)
         if not check:
-            _write(path, formatted.text)
+            write_whole(path, formatted.text)
     result.problems = sort_problems(result.problems)
     return result
-
-
-def _write(path: Path, text: str) -> None:
-    """Write whole or not at all: a temporary file beside the target, then a rename."""
-    temporary = path.with_name(f".{path.name}.fmt-tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write: {error.strerror}") from None

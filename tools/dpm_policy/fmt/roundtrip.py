@@ -14,13 +14,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from dpm_policy.errors import DpmPolicyError
 from dpm_policy.fmt.order import KeyOrder
 from dpm_policy.problems import Position
 
 __all__ = ["RoundTripError", "reformat"]
 
 
-class RoundTripError(Exception):
+class RoundTripError(DpmPolicyError):
     """The text cannot be read as YAML; carries where and why."""
 
     def __init__(self, position: Position, message: str) -> None:

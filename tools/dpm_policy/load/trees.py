@@ -16,19 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
-from dpm_policy.errors import InputError, UsageError
+from dpm_policy.errors import GitError, InputError
+from dpm_policy.git import git_environment, run_git
 from dpm_policy.load.yaml_source import YamlLoadError
 from dpm_policy.problems import Position, Problem
 
 __all__ = [
     "MAX_FILE_BYTES",
     "DiskTree",
-    "GitError",
     "GitTree",
     "SourceTree",
     "load_error",
     "relative_name",
-    "run_git",
 ]
 
 # A policy file is a few hundred bytes; anything this large is a mistake or hostile.
@@ -198,38 +197,6 @@ class DiskTree:
         return raw
 
 
-class GitError(Exception):
-    """A git command failed; carries the last line git wrote to stderr."""
-
-
-def _git_environment() -> dict[str, str]:
-    # Variables such as GIT_DIR would point git at another repository than the one asked for.
-    return {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-
-
-def run_git(cwd: Path, *args: str, stdin: IO[bytes] | None = None) -> bytes:
-    """Run git in ``cwd``; its output. Raises ``GitError`` when git fails, ``UsageError``
-    when git is not installed and ``InputError`` when it cannot be run."""
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            stdin=stdin,
-            capture_output=True,
-            check=False,
-            env=_git_environment(),
-            timeout=300,
-        )
-    except FileNotFoundError:
-        raise UsageError("git is not installed; the review reads both sides with git") from None
-    except (OSError, subprocess.SubprocessError) as error:
-        raise InputError(f"git {args[0]} failed: {error}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
-    return done.stdout
-
-
 _REGULAR = ("100644", "100755")
 _SYMLINK = "120000"
 _SUBMODULE = "160000"
@@ -394,7 +361,7 @@ class GitTree:
                     stdin=request,
                     stdout=subprocess.PIPE,
                     stderr=errors,
-                    env=_git_environment(),
+                    env=git_environment(),
                 )
             except OSError as error:
                 raise InputError(f"git cat-file failed: {error}") from None

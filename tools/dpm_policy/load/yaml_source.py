@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from dpm_policy.errors import ProblemsFound
 from dpm_policy.load.syntax_errors import syntax_problem
 from dpm_policy.problems import Position, Problem
 
@@ -55,12 +56,11 @@ _SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _OTHER_BASE = re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")
 
 
-class YamlLoadError(Exception):
+class YamlLoadError(ProblemsFound):
     """The text is not a policy file's YAML; carries the problems found (file, line, col)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
+        super().__init__("; ".join(p.message for p in problems), problems)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 The engine at HEAD reads its policy packs only from that table (docs/engine-contract.md sections 7
 and 9.1). The flow is one way: compiled ``env.json`` -> desired rows -> plan against the table
--> apply in one locked, verified transaction, or report drift. Only ``commands.publish`` prints
-or exits; everything here returns values or raises a ``PublishError``.
+-> apply in one locked, verified transaction, or report drift. Nothing here prints or exits:
+it returns values or raises an error of the tool's one tree (``dpm_policy.errors``).
 """
 
 from __future__ import annotations
@@ -11,13 +11,7 @@ from __future__ import annotations
 from dpm_policy.publish.apply import ApplyResult, apply_catalog, refuse_bad_rows
 from dpm_policy.publish.check import check_catalog, has_drift
 from dpm_policy.publish.dsn import DSN_ENV_VAR, Dsn, parse_dsn, resolve_dsn
-from dpm_policy.publish.errors import (
-    CatalogNotFound,
-    ConnectionFailed,
-    DsnError,
-    PublishError,
-    RefusedRows,
-)
+from dpm_policy.publish.errors import CatalogNotFound, ConnectionFailed, DsnError, RefusedRows
 from dpm_policy.publish.plan import FieldChange, Plan, RowChange, UnmanagedRow, build_plan
 from dpm_policy.publish.report import RENDERERS, Outcome, render_json, render_text
 from dpm_policy.publish.rows import (
@@ -45,7 +39,6 @@ __all__ = [
     "FieldChange",
     "Outcome",
     "Plan",
-    "PublishError",
     "RefusedRows",
     "RowChange",
     "RowProblem",

@@ -8,23 +8,20 @@ catalog DSN, so publishing through the fallback would target a database the engi
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import quote, quote_plus, unquote, urlsplit
 
-from dpm_policy.publish.errors import DsnError
+from dpm_policy.errors import UsageError
+from dpm_policy.redact import libpq_parts, password_spellings, redact, secrets_of
+from dpm_policy_runtime.variables import POSTGRES_DSN
 
-__all__ = ["DSN_ENV_VAR", "MASK", "Dsn", "known_secrets", "parse_dsn", "redact", "resolve_dsn"]
+__all__ = ["DSN_ENV_VAR", "Dsn", "DsnError", "parse_dsn", "resolve_dsn"]
 
-DSN_ENV_VAR = "DPM_POLICY_PACK_POSTGRES_DSN"
-MASK = "********"
+DSN_ENV_VAR = POSTGRES_DSN
 
-# The password as written in a URL (``scheme://user:PASSWORD@host``) or in a keyword string
-# (``password=PASSWORD`` or ``password='PASS WORD'``): redacted in its raw spelling too, because
-# a libpq message may quote the string as given, before any decoding.
-_URL_PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^:/@?#]*:([^@/?#]*)@")
-_KEYWORD_PASSWORD = re.compile(r"(?:^|\s)password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)")
+
+class DsnError(UsageError):
+    """No DSN was given, or it is not a PostgreSQL connection string (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +65,8 @@ def resolve_dsn(explicit: str | None, environ: Mapping[str, str]) -> Dsn:
 
 def parse_dsn(value: str, *, source: str, environ: Mapping[str, str] | None = None) -> Dsn:
     """Parse a libpq keyword string or URL; collect every spelling of its password."""
-    secrets = set(_raw_passwords(value))
-    parts = _parse(value)
+    secrets = secrets_of(value)
+    parts = libpq_parts(value)
     if parts is None:
         raise DsnError(
             f"the DSN from {source} is not a valid PostgreSQL connection string "
@@ -77,11 +74,11 @@ def parse_dsn(value: str, *, source: str, environ: Mapping[str, str] | None = No
         )
     password = parts.get("password")
     if isinstance(password, str) and password:
-        secrets.update(_spellings(password))
+        secrets.update(password_spellings(password))
     # libpq also reads PGPASSWORD; it never appears in messages, but masking it costs nothing.
     env_password = (environ or {}).get("PGPASSWORD", "")
     if env_password:
-        secrets.update(_spellings(env_password))
+        secrets.update(password_spellings(env_password))
     return Dsn(
         conninfo=value,
         source=source,
@@ -91,91 +88,3 @@ def parse_dsn(value: str, *, source: str, environ: Mapping[str, str] | None = No
         dbname=str(parts.get("dbname") or ""),
         user=str(parts.get("user") or ""),
     )
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with each of ``secrets`` replaced by ``********``."""
-    # Longest first, so that a secret containing another is masked whole.
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, MASK)
-    return text
-
-
-def known_secrets(explicit: str | None, environ: Mapping[str, str]) -> tuple[str, ...]:
-    """Every password spelling in ``--dsn``, the DSN variable and ``PGPASSWORD``, parsed or not.
-
-    For masking output on paths where no valid DSN was resolved (an unexpected error, an
-    invalid DSN): whatever the user passed is masked even when libpq cannot parse it.
-    """
-    secrets: set[str] = set()
-    for value in (explicit or "", environ.get(DSN_ENV_VAR, "")):
-        if not value.strip():
-            continue
-        secrets.update(_raw_passwords(value))
-        # For an unparsable DSN, the raw spellings above are all we have.
-        password = (_parse(value) or {}).get("password")
-        if isinstance(password, str) and password:
-            secrets.update(_spellings(password))
-    env_password = environ.get("PGPASSWORD", "")
-    if env_password:
-        secrets.update(_spellings(env_password))
-    return tuple(sorted(secret for secret in secrets if secret))
-
-
-def _parse(value: str) -> dict[str, object] | None:
-    """libpq's reading of a DSN, or None; the driver's error is dropped, not chained, because
-    its text may quote the DSN, password included."""
-    try:
-        # libpq's own parser, so we read the DSN exactly as the connection will.
-        from psycopg import conninfo
-
-        return dict(conninfo.conninfo_to_dict(value))
-    except ImportError:
-        return _parse_without_driver(value)
-    except Exception:
-        return None
-
-
-def _parse_without_driver(value: str) -> dict[str, object] | None:
-    """Enough of a DSN to describe it when psycopg is missing (connecting will fail anyway)."""
-    url = urlsplit(value.strip())
-    if url.scheme in ("postgres", "postgresql"):
-        return {
-            "host": url.hostname or "",
-            "port": str(url.port or ""),
-            "dbname": url.path.lstrip("/"),
-            "user": unquote(url.username or ""),
-            "password": unquote(url.password or ""),
-        }
-    parts: dict[str, object] = {}
-    for token in value.split():
-        key, equals, text = token.partition("=")
-        if not equals:
-            return None
-        parts[key] = text.strip("'")
-    return parts
-
-
-def _raw_passwords(value: str) -> list[str]:
-    found: list[str] = []
-    url = _URL_PASSWORD.match(value.strip())
-    if url is not None and url.group(1):
-        found.append(url.group(1))
-    for match in _KEYWORD_PASSWORD.finditer(value):
-        raw = match.group(1)
-        found.append(raw)
-        if raw.startswith("'") and raw.endswith("'") and len(raw) > 2:
-            found.append(raw[1:-1])
-    return found
-
-
-def _spellings(password: str) -> set[str]:
-    """The password as given and as a URL or a keyword string would spell it."""
-    return {
-        password,
-        quote(password, safe=""),
-        quote(password),
-        quote_plus(password),
-        password.replace("\\", "\\\\").replace("'", "\\'"),
-    }

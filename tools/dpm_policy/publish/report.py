@@ -7,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from dpm_policy.findings import from_row_problems
+from dpm_policy.formats.json_format import problems_data
+from dpm_policy.problems import Problem
 from dpm_policy.publish.plan import FieldChange, Plan, RowChange
 from dpm_policy.publish.rows import TABLE
 
@@ -27,6 +30,15 @@ class Outcome:
     applied: bool = False
     drift: bool = False
 
+    @property
+    def problems(self) -> list[Problem]:
+        """What the strict read finds in the rows kept (warnings: publishing goes on)."""
+        return [
+            problem
+            for row in self.plan.unmanaged
+            for problem in from_row_problems(row.problems, file=TABLE, severity="warning")
+        ]
+
 
 def render_text(outcome: Outcome) -> str:
     """A plan as people read it: one line per row, one indented line per differing field."""
@@ -38,13 +50,13 @@ def render_text(outcome: Outcome) -> str:
         lines.extend(_change_lines(change))
     for row in plan.unmanaged:
         lines.append(f"  = keep {row.policy_pack_id} (not in the catalog; --prune deletes it)")
-        for problem in row.problems:
+        for problem in from_row_problems(row.problems, file=TABLE, severity="warning"):
             effect = (
                 "the engine's catalog read would fail on it"
-                if problem.engine_fails
+                if problem.code == "engine-read-fails"
                 else "the engine would misread it"
             )
-            lines.append(f"      warning: {problem.render()}; {effect}")
+            lines.append(f"      warning: {problem.message}; {effect}")
     lines.append(f"summary: {_summary(plan)}")
     lines.append(_verdict(outcome))
     return "\n".join(lines) + "\n"
@@ -102,6 +114,7 @@ def render_json(outcome: Outcome) -> str:
     """The same outcome as one JSON document (stable keys, for pipelines)."""
     plan = outcome.plan
     document = {
+        **problems_data(outcome.problems),
         "mode": outcome.mode,
         "env": outcome.env,
         "target": outcome.target,
@@ -123,16 +136,7 @@ def render_json(outcome: Outcome) -> str:
             for change in plan.changes
         ],
         "unchanged": list(plan.unchanged),
-        "unmanaged": [
-            {
-                "policy_pack_id": row.policy_pack_id,
-                "problems": [
-                    {"path": p.path, "message": p.message, "engine_fails": p.engine_fails}
-                    for p in row.problems
-                ],
-            }
-            for row in plan.unmanaged
-        ],
+        "unmanaged": [row.policy_pack_id for row in plan.unmanaged],
         "summary": {
             "insert": plan.count("insert"),
             "update": plan.count("update"),

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dpm_policy.errors import ProblemsFound
+from dpm_policy.findings import from_config_problems
+from dpm_policy.problems import START, Problem
 from dpm_policy.publish.errors import CatalogNotFound
 from dpm_policy.publish.rows import DesiredRow, desired_rows
 
@@ -20,38 +23,39 @@ def env_json_path(dist: Path, env: str) -> Path:
     return dist / env / "env.json"
 
 
-def load_desired_rows(env_json: Path, *, env: str) -> tuple[DesiredRow, ...]:
+def load_desired_rows(
+    env_json: Path, *, env: str, shown_as: str | None = None
+) -> tuple[DesiredRow, ...]:
     """The rows for every pack of a compiled environment, sorted by id.
 
-    Raises CatalogNotFound when the file is missing (with the command that makes it) or is
-    not a valid compiled catalog.
+    Raises CatalogNotFound when the file is missing (with the command that makes it) or cannot
+    be read, and ProblemsFound, naming the file as ``shown_as`` (default: its path), when the
+    runtime's strict read refuses it.
     """
     # Imported here so that the publish library stays importable while only the runtime's
     # field table is needed (the planner and the strict check).
-    from dpm_policy_runtime import PolicyRuntime
+    from dpm_policy_runtime import PolicyConfigError, PolicyRuntime
 
     if not env_json.is_file():
         raise CatalogNotFound(
             f"{env_json} does not exist; run dpm-policy compile --env {env} first"
         )
     try:
-        runtime = PolicyRuntime.from_file(env_json, strict=True)
-        return desired_rows(pack.to_item() for pack in runtime.catalog.values())
+        data = env_json.read_bytes()
     except OSError as error:
         raise CatalogNotFound(f"cannot read {env_json}: {error.strerror or error}") from error
+    name = shown_as or str(env_json)
+    again = f"; run dpm-policy compile --env {env} again"
+    try:
+        runtime = PolicyRuntime.from_bytes(data, env_json.name, strict=True)
+        return desired_rows(pack.to_item() for pack in runtime.catalog.values())
+    except PolicyConfigError as error:
+        text = data.decode("utf-8", "replace")
+        problems = from_config_problems(error.problems, file=name, text=text)
     except ValueError as error:
-        raise CatalogNotFound(
-            f"{env_json} is not a valid compiled catalog ({_first_problem(error)}); "
-            f"run dpm-policy compile --env {env} again"
-        ) from error
-
-
-def _first_problem(error: ValueError) -> str:
-    """The runtime's first problem on one line, and how many more there are."""
-    # PolicyConfigError (a ValueError) carries every problem; a plain ValueError only text.
-    problems = getattr(error, "problems", ())
-    if problems:
-        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
-        return f"{problems[0]}{more}"
-    text = " ".join(str(error).split())
-    return text or type(error).__name__
+        detail = " ".join(str(error).split()) or type(error).__name__
+        problems = [Problem(name, START, "invalid-catalog", detail)]
+    raise ProblemsFound(
+        f"{name} is not a valid compiled catalog{again}",
+        [Problem(p.file, p.position, p.code, p.message + again) for p in problems],
+    )

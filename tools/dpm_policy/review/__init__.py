@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dpm_policy.review.compare import compare_environment
-from dpm_policy.review.compiled import CompiledSide, SideDoesNotCompile, compile_side
-from dpm_policy.review.model import EnvironmentDiff, Review
+from dpm_policy.review.compiled import CompiledSide, compile_side
+from dpm_policy.review.model import EnvironmentDiff, FailedSide, Review
 from dpm_policy.review.render import RENDERERS
 from dpm_policy.review.rules import DEFAULT_PROTECTED, RULES, RuleContext, check_rules
 from dpm_policy.review.sources import ref_side, working_tree
@@ -24,8 +24,8 @@ __all__ = [
     "DEFAULT_PROTECTED",
     "RENDERERS",
     "RULES",
+    "FailedSide",
     "Review",
-    "SideDoesNotCompile",
     "compare_sides",
     "diff_report",
     "promotion_order",
@@ -75,7 +75,21 @@ def compare_sides(
     base_label: str | None = None,
     head_label: str | None = None,
 ) -> Review:
-    """The review of two compiled sides, environments the most protected first."""
+    """The review of two compiled sides, environments the most protected first; when a side
+    does not compile, a review that names it and its problems."""
+    failed = tuple(
+        FailedSide(compiled.side.label, compiled.problems)
+        for compiled in (base, head)
+        if not compiled.compiles
+    )
+    if failed:
+        return Review(
+            base_label or base.side.title or base.side.label,
+            head_label or head.side.title or head.side.label,
+            (),
+            (),
+            failed,
+        )
     environments = _collapse(
         [
             compare_environment(name, base.environments.get(name), head.environments.get(name))
@@ -104,8 +118,8 @@ def diff_report(
 
     The report names each side by its label: the given one, else the ref and its commit.
 
-    Raises ``UsageError`` for a ref that names no commit and ``SideDoesNotCompile`` when a
-    side has errors.
+    Raises ``UsageError`` for a ref that names no commit; a side with errors makes a review
+    whose ``failed`` names it with its problems.
     """
     with tempfile.TemporaryDirectory(prefix="dpm-policy-review-") as temporary:
         folder = Path(temporary)

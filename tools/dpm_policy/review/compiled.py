@@ -8,21 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dpm_policy.compile.pipeline import compile_repository
-from dpm_policy.errors import InputError
-from dpm_policy.formats import FORMATS
 from dpm_policy.inheritance import FlatPack, flatten
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.model.types import DEFAULT_CATALOG_DELIVERY
+from dpm_policy.problems import Problem
 from dpm_policy.repository import KINDS, Entry, Repository
 from dpm_policy.review.sources import Side
 from dpm_policy_runtime import PolicyRuntime
 
-__all__ = ["CompiledEnvironment", "CompiledSide", "SideDoesNotCompile", "compile_side"]
-
-
-class SideDoesNotCompile(InputError):
-    """One side has errors, so there is nothing to compare; carries the compiler's report."""
+__all__ = ["CompiledEnvironment", "CompiledSide", "compile_side"]
 
 
 @dataclass(frozen=True)
@@ -39,12 +34,18 @@ class CompiledEnvironment:
 
 @dataclass(frozen=True)
 class CompiledSide:
-    """A side's sources (for positions and provenance) and its compiled environments."""
+    """A side's sources (for positions and provenance) and its compiled environments, or,
+    when it does not compile, the compiler's errors and no environments."""
 
     side: Side
     repository: Repository
     flat: dict[str, FlatPack]
     environments: dict[str, CompiledEnvironment]
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def compiles(self) -> bool:
+        return not any(problem.is_error for problem in self.problems)
 
     def environment_file(self, name: str) -> Entry[EnvironmentFile] | None:
         return self.repository.environment_index().get(name)
@@ -68,18 +69,15 @@ def _read(folder: Path, name: str) -> CompiledEnvironment:
 def compile_side(side: Side, out: Path) -> CompiledSide:
     """Compile every environment of ``side`` into ``out`` and read each back.
 
-    A side without policy folders (say, a commit before the first pack) compiles to nothing.
-    Raises ``SideDoesNotCompile`` with the compiler's problems when the side has errors.
+    A side without policy folders (say, a commit before the first pack) compiles to nothing;
+    a side with errors is returned with them as its ``problems``.
     """
     if not _is_policy_root(side.tree):
         return CompiledSide(side, Repository(side.root), {}, {})
     result = compile_repository(root=side.root, out=out, source_commit=side.commit, tree=side.tree)
     if not result.ok:
-        errors = [problem for problem in result.problems if problem.is_error]
-        raise SideDoesNotCompile(
-            f"the {side.label} does not compile, so it cannot be reviewed; fix these first:\n"
-            + FORMATS["text"](errors).rstrip("\n")
-        )
+        errors = tuple(problem for problem in result.problems if problem.is_error)
+        return CompiledSide(side, Repository(side.root), {}, {}, errors)
     repository = result.repository
     assert repository is not None  # a successful compile carries what it validated
     flat, _ = flatten(repository.pack_index())

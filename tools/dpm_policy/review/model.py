@@ -26,6 +26,7 @@ __all__ = [
     "Direction",
     "EnvironmentDiff",
     "EnvironmentStatus",
+    "FailedSide",
     "FieldChange",
     "PackChange",
     "PackMove",
@@ -267,15 +268,33 @@ class EnvironmentDiff:
 
 
 @dataclass(frozen=True)
+class FailedSide:
+    """A side of the review that does not compile, and the compiler's errors."""
+
+    label: str
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
 class Review:
     """The whole review: both sides named, each environment's changes (most protected first),
-    the rules' verdicts."""
+    the rules' verdicts.
+
+    When a side does not compile there is nothing to compare: ``failed`` names it with its
+    problems, and ``environments`` and ``violations`` are empty.
+    """
 
     base: str
     head: str
     environments: tuple[EnvironmentDiff, ...]
     violations: tuple[Problem, ...] = ()
+    failed: tuple[FailedSide, ...] = ()
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem: the failing sides' errors, then the broken change rules."""
+        return (*(p for side in self.failed for p in side.problems), *self.violations)
 
     @property
     def ok(self) -> bool:
-        return not any(problem.is_error for problem in self.violations)
+        return not any(problem.is_error for problem in self.problems)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dpm_policy.errors import UsageError
-from dpm_policy.load.trees import DiskTree, GitError, GitTree, SourceTree, run_git
+from dpm_policy.errors import GitError, UsageError
+from dpm_policy.git import run_git
+from dpm_policy.load.trees import DiskTree, GitTree, SourceTree
 
 __all__ = ["Side", "ref_side", "working_tree"]
 

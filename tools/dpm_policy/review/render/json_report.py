@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from dpm_policy.problems import Problem
+from dpm_policy.formats.json_format import problem_data, problems_data
 from dpm_policy.review.model import (
     AudienceChange,
     Cohort,
@@ -21,18 +21,7 @@ from dpm_policy.review.model import (
 __all__ = ["SCHEMA_VERSION", "render", "to_data"]
 
 # Raised when a key changes meaning or goes away; new keys may appear without it.
-SCHEMA_VERSION = 2
-
-
-def _problem(problem: Problem) -> dict[str, object]:
-    return {
-        "file": problem.file,
-        "line": problem.line,
-        "col": problem.col,
-        "severity": problem.severity,
-        "code": problem.code,
-        "message": problem.message,
-    }
+SCHEMA_VERSION = 3
 
 
 def _delta(change: FieldChange) -> dict[str, object]:
@@ -127,6 +116,7 @@ def _environment(env: EnvironmentDiff) -> dict[str, object]:
 def to_data(review: Review) -> dict[str, object]:
     """The review as plain JSON-ready data."""
     return {
+        **problems_data(review.problems),
         "schema_version": SCHEMA_VERSION,
         "base": review.base,
         "head": review.head,
@@ -134,7 +124,11 @@ def to_data(review: Review) -> dict[str, object]:
         # Reserved for the approvals the change needs, ahead of everything else.
         "required_approvals": [],
         "environments": [_environment(env) for env in review.environments],
-        "violations": [_problem(problem) for problem in review.violations],
+        "violations": [problem_data(problem) for problem in review.violations],
+        "failed": [
+            {"side": side.label, "problems": [problem_data(p) for p in side.problems]}
+            for side in review.failed
+        ],
     }
 
 

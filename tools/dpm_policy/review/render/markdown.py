@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Literal
 
+from dpm_policy.problems import Problem
 from dpm_policy.review.direction import unset_meaning
 from dpm_policy.review.model import (
     VERDICTS,
@@ -229,18 +230,24 @@ def _summary(review: Review, detail: Detail) -> list[str]:
     return [*lines, ""]
 
 
+def _problem_list(problems: Sequence[Problem], detail: Detail, command: str) -> list[str]:
+    """One bullet per problem with its ``file:line:col``, as many as the detail allows."""
+    limit = _VIOLATIONS[detail]
+    lines = []
+    for problem in problems[:limit]:
+        where = f"{problem.file}:{problem.line}:{problem.col}"
+        lines.append(f"- {_code(where)} {problem.message}")
+    if len(problems) > limit:
+        more = len(problems) - limit
+        lines.append(f"- and {more} more: run `{command}` for all of them")
+    return [*lines, ""]
+
+
 def _rules(review: Review, detail: Detail) -> list[str]:
     if not review.violations:
         return ["Change rules: all kept.", ""]
     lines = [f"**Change rules: {len(review.violations)} violation(s)**", ""]
-    limit = _VIOLATIONS[detail]
-    for problem in review.violations[:limit]:
-        where = f"{problem.file}:{problem.line}:{problem.col}"
-        lines.append(f"- {_code(where)} {problem.message}")
-    if len(review.violations) > limit:
-        more = len(review.violations) - limit
-        lines.append(f"- and {more} more: run `dpm-policy diff --check` for all of them")
-    return [*lines, ""]
+    return lines + _problem_list(review.violations, detail, "dpm-policy diff --check")
 
 
 def _unmapped(change: AudienceChange | None, detail: Detail) -> list[str]:
@@ -407,15 +414,29 @@ def _environments(review: Review, detail: Detail) -> list[str]:
     return lines
 
 
+def _failed(review: Review, detail: Detail) -> list[str]:
+    """Which side does not compile, and its problems: the report a broken change gets."""
+    lines = []
+    for side in review.failed:
+        lines += [
+            f"**The {side.label} does not compile, so it cannot be reviewed: "
+            f"{len(side.problems)} problem(s)**",
+            "",
+        ]
+        lines += _problem_list(side.problems, detail, "dpm-policy validate")
+    return lines
+
+
 Section = Callable[[Review, Detail], list[str]]
 
-# The report's sections, in order.
+# The report's sections, in order; a review with a side that does not compile has only these.
 SECTIONS: tuple[Section, ...] = (_header, _required_approvals, _summary, _rules, _environments)
+FAILED_SECTIONS: tuple[Section, ...] = (_header, _failed)
 
 
 def _render(review: Review, detail: Detail) -> str:
     lines: list[str] = []
-    for section in SECTIONS:
+    for section in FAILED_SECTIONS if review.failed else SECTIONS:
         lines.extend(section(review, detail))
     if detail != "full":
         lines.append("_Summarised to fit one comment; run `dpm-policy diff` for every detail._")
