@@ -47,9 +47,9 @@ def write_sized(
 
 
 def catalog_size_in_memory(root: Path) -> int:
-    """The catalog variable's size, computed without the budget check (which may refuse it)."""
+    """The catalog variable's size, whatever the budget check says of it."""
     result = validate(root=root)
-    assert result.ok, result.problems
+    assert not [p for p in result.errors if p.code != "size-limit"], result.problems
     flat, _ = flatten(result.repository.pack_index())
     return len(canonical_json(build_catalog(flat, PACKS)).encode("utf-8"))
 

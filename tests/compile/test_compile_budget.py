@@ -106,3 +106,27 @@ def test_catalog_boundaries_through_compile(tmp_path: Path, size: int, outcome: 
             "dpm-policy publish --env dev --apply"
         )
         assert not out.exists()
+
+
+# -- validate: the same numbers, so the hooks show them --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("size", "severity", "code"), [(98_282, "warning", 0), (131_043, "error", 1)]
+)
+def test_validate_reports_the_budget_as_compile_does(
+    tmp_path: Path, run_cli, size: int, severity: str, code: int
+) -> None:
+    root = repository_of_size(tmp_path, size)
+    validated = run_cli(["validate", "--root", str(root)])
+    assert validated.code == code
+    budget = [line for line in validated.err.splitlines() if "[size-" in line]
+    assert len(budget) == 1
+    assert budget[0].startswith(f"environments/dev.yaml:11:1: {severity}[size-")
+    assert f"{CATALOG} of dev is {size:,} bytes" in budget[0]
+    compiled = compile_repository(root=root, out=tmp_path / "dist")
+    assert [
+        f"{p.file}:{p.line}:{p.col}: {p.severity}[{p.code}]: {p.message}"
+        for p in compiled.problems
+        if p.code.startswith("size-")
+    ] == budget

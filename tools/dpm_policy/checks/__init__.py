@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from dpm_policy.checks import extends, file_names, ids, modeline, promotion, references
+from dpm_policy.checks import (
+    extends,
+    file_names,
+    ids,
+    modeline,
+    promotion,
+    references,
+    size_budget,
+)
 from dpm_policy.problems import Problem
 from dpm_policy.repository import Repository
 
@@ -23,6 +31,7 @@ CHECKS: dict[str, Check] = {
     "promotion": promotion.check,
     "extends": extends.check,
     "modeline": modeline.check,
+    "size-budget": size_budget.check,
 }
 
 

@@ -1,4 +1,5 @@
-"""Size limits of what the engine can be given (docs/engine-contract.md section 8).
+"""Size limits of what the engine can be given (docs/engine-contract.md section 8): the one
+source of the limits, the 75 % warning and the messages, for validate and compile alike.
 
 Linux refuses to start a process whose environment holds one ``NAME=value`` string longer than
 ``MAX_ARG_STRLEN`` (131,072 bytes including the terminating NUL): ``execve`` fails with E2BIG
@@ -11,17 +12,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from dpm_policy.compile.delivery import postgres_fix
 from dpm_policy.compile.encode import canonical_json
+from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Position, Problem, Severity
+from dpm_policy.repository import Entry
+from dpm_policy_runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
 
 __all__ = [
     "CONFIGMAP_LIMIT",
+    "FEWER_TENANTS",
     "MAX_ARG_STRLEN",
     "Contributor",
     "check_size",
     "entry_sizes",
     "severity_of",
     "variable_limit",
+    "variable_problems",
 ]
 
 MAX_ARG_STRLEN = 131_072
@@ -29,6 +36,15 @@ CONFIGMAP_LIMIT = 1_048_576
 # Warn from three quarters of a limit: size * 4 >= limit * 3, in integers.
 _WARN_NUMERATOR, _WARN_DENOMINATOR = 3, 4
 _TOP = 5
+
+_ARG_WHY = (
+    "Linux MAX_ARG_STRLEN allows 131,072 bytes per NAME=value including the NUL; beyond it "
+    "the engine's process cannot start (E2BIG)"
+)
+FEWER_TENANTS = (
+    "serve fewer tenants from this environment: the engine reads its tenant map only from "
+    f"{TENANT_MAP_JSON}"
+)
 
 
 @dataclass(frozen=True)
@@ -104,3 +120,40 @@ def check_size(
         )
         code = "size-budget"
     return Problem(file, position, code, message, severity)
+
+
+def variable_problems(
+    env: Entry[EnvironmentFile],
+    delivered: Mapping[str, str],
+    catalog: Mapping[str, object],
+    tenant_map: Mapping[str, str],
+) -> list[Problem]:
+    """Size problems of the variables delivered into the engine's process environment.
+
+    Only the two maps can grow (the flags and the default id are a few bytes each). A catalog
+    delivered through Postgres is not among ``delivered``, so no variable limit applies to it.
+    """
+    name = env.model.environment
+    checks = {
+        CATALOG_JSON: (
+            entry_sizes("pack", catalog),
+            env.document.position(("packs",)),
+            postgres_fix(name),
+        ),
+        TENANT_MAP_JSON: (entry_sizes("tenant", tenant_map), Position(1, 1), FEWER_TENANTS),
+    }
+    found = [
+        check_size(
+            subject=f"{variable} of {name}",
+            size=len(delivered[variable].encode("utf-8")),
+            limit=variable_limit(variable),
+            why=_ARG_WHY,
+            contributors=contributors,
+            fix=fix,
+            file=env.file,
+            position=position,
+        )
+        for variable, (contributors, position, fix) in checks.items()
+        if variable in delivered
+    ]
+    return [problem for problem in found if problem is not None]

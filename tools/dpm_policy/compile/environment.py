@@ -5,14 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from dpm_policy.compile.budget import (
-    CONFIGMAP_LIMIT,
-    Contributor,
-    check_size,
-    entry_sizes,
-    variable_limit,
-)
+from dpm_policy.compile.budget import CONFIGMAP_LIMIT, FEWER_TENANTS, Contributor, check_size
 from dpm_policy.compile.catalog import WireEntry, build_catalog
 from dpm_policy.compile.configmap import render_configmap
 from dpm_policy.compile.delivery import catalog_note, delivered_variables, postgres_fix
@@ -29,9 +24,15 @@ from dpm_policy.model import EnvironmentFile
 from dpm_policy.model.types import CatalogDeliveryName
 from dpm_policy.problems import Position, Problem
 from dpm_policy.repository import Entry, Repository
-from dpm_policy_runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
+from dpm_policy_runtime.variables import CATALOG_JSON
 
-__all__ = ["FILE_NAMES", "EnvironmentOutput", "build_environment"]
+__all__ = [
+    "FILE_NAMES",
+    "EnvironmentOutput",
+    "EnvironmentVariables",
+    "build_environment",
+    "environment_variables",
+]
 
 # The files of ``dist/<env>/``, in the order they are written; the manifest describes the rest.
 FILE_NAMES: tuple[str, ...] = (
@@ -42,15 +43,7 @@ FILE_NAMES: tuple[str, ...] = (
     "manifest.json",
 )
 
-_ARG_WHY = (
-    "Linux MAX_ARG_STRLEN allows 131,072 bytes per NAME=value including the NUL; beyond it "
-    "the engine's process cannot start (E2BIG)"
-)
 _CONFIGMAP_WHY = "Kubernetes refuses a ConfigMap over 1 MiB"
-_FEWER_TENANTS = (
-    "serve fewer tenants from this environment: the engine reads its tenant map only from "
-    f"{TENANT_MAP_JSON}"
-)
 
 
 @dataclass(frozen=True)
@@ -126,58 +119,49 @@ def _expected(
     )
 
 
-def _budget(
+def _configmap_budget(
     env: Entry[EnvironmentFile],
     delivered: Mapping[str, str],
-    catalog: Mapping[str, WireEntry],
-    tenant_map: Mapping[str, str],
     configmap_name: str,
     configmap_size: int,
 ) -> list[Problem]:
-    """Size problems of what is delivered into the engine's process environment.
-
-    Only the two maps can grow (the flags and the default id are a few bytes each). A catalog
-    delivered through Postgres is not among ``delivered``, so no variable limit applies to it.
-    """
-    name = env.model.environment
-    checks = {
-        CATALOG_JSON: (
-            entry_sizes("pack", catalog),
-            env.document.position(("packs",)),
-            postgres_fix(name),
-        ),
-        TENANT_MAP_JSON: (entry_sizes("tenant", tenant_map), Position(1, 1), _FEWER_TENANTS),
-    }
-    found = [
-        check_size(
-            subject=f"{variable} of {name}",
-            size=len(delivered[variable].encode("utf-8")),
-            limit=variable_limit(variable),
-            why=_ARG_WHY,
-            contributors=contributors,
-            fix=fix,
-            file=env.file,
-            position=position,
-        )
-        for variable, (contributors, position, fix) in checks.items()
-        if variable in delivered
-    ]
-    found.append(
-        check_size(
-            subject=f"ConfigMap {configmap_name}",
-            size=configmap_size,
-            limit=CONFIGMAP_LIMIT,
-            why=_CONFIGMAP_WHY,
-            contributors=[
-                Contributor(f"variable {variable}", len(value.encode("utf-8")))
-                for variable, value in delivered.items()
-            ],
-            fix=postgres_fix(name) if CATALOG_JSON in delivered else _FEWER_TENANTS,
-            file=env.file,
-            position=Position(1, 1),
-        )
+    """The ConfigMap's size problem; the variables' are validate's (``checks.size_budget``)."""
+    found = check_size(
+        subject=f"ConfigMap {configmap_name}",
+        size=configmap_size,
+        limit=CONFIGMAP_LIMIT,
+        why=_CONFIGMAP_WHY,
+        contributors=[
+            Contributor(f"variable {variable}", len(value.encode("utf-8")))
+            for variable, value in delivered.items()
+        ],
+        fix=postgres_fix(env.model.environment) if CATALOG_JSON in delivered else FEWER_TENANTS,
+        file=env.file,
+        position=Position(1, 1),
     )
-    return [problem for problem in found if problem is not None]
+    return [found] if found is not None else []
+
+
+class EnvironmentVariables(NamedTuple):
+    """What one environment gives the engine: the two maps, every variable, and those
+    delivered into its process."""
+
+    catalog: dict[str, WireEntry]
+    tenant_map: dict[str, str]
+    variables: dict[str, str]
+    delivered: dict[str, str]
+
+
+def environment_variables(
+    repository: Repository, model: EnvironmentFile, flat: Mapping[str, FlatPack]
+) -> EnvironmentVariables:
+    """The variables of ``model``; every pack it ships must be in ``flat``."""
+    catalog = build_catalog(flat, model.packs)
+    tenant_map = build_tenant_map(repository.tenants, model.environment)
+    variables = build_variables(model, catalog, tenant_map)
+    return EnvironmentVariables(
+        catalog, tenant_map, variables, delivered_variables(variables, model.catalog_delivery)
+    )
 
 
 def _headers(name: str, delivery: CatalogDeliveryName) -> tuple[list[str], list[str]]:
@@ -201,10 +185,7 @@ def build_environment(
     """The files of ``dist/<env>/`` for a repository that validated without errors."""
     model = env.model
     name = model.environment
-    catalog = build_catalog(flat, model.packs)
-    tenant_map = build_tenant_map(repository.tenants, name)
-    variables = build_variables(model, catalog, tenant_map)
-    delivered = delivered_variables(variables, model.catalog_delivery)
+    catalog, tenant_map, variables, delivered = environment_variables(repository, model, flat)
     dotenv_header, configmap_header = _headers(name, model.catalog_delivery)
     configmap = render_configmap(name, delivered, source_commit, configmap_header)
     files: dict[str, bytes] = {
@@ -234,5 +215,5 @@ def build_environment(
         configmap_name=configmap.name,
         expected=_expected(model, flat, tenant_map),
         locator=_source_locator(env, flat, repository),
-        problems=_budget(env, delivered, catalog, tenant_map, configmap.name, configmap.size),
+        problems=_configmap_budget(env, delivered, configmap.name, configmap.size),
     )
