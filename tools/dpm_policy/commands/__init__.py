@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from dpm_policy.commands import codeowners, diff, explain, fmt, publish, schema, validate
+from dpm_policy.commands import (
+    codeowners,
+    diff,
+    explain,
+    fmt,
+    new,
+    publish,
+    schema,
+    validate,
+)
 from dpm_policy.commands import compile as compile_command
 
 __all__ = ["COMMANDS", "Command"]
@@ -21,6 +30,7 @@ COMMANDS: dict[str, ModuleType] = {
         schema,
         compile_command,
         fmt,
+        new,
         codeowners,
         diff,
         explain,
