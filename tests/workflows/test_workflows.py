@@ -93,3 +93,21 @@ def test_permissions_are_minimal(workflow: Path) -> None:
     for name, job in document["jobs"].items():
         for scope, level in (job.get("permissions") or {}).items():
             assert level in ALLOWED_PERMISSIONS.get(scope, set()), (name, scope, level)
+
+
+def test_the_workflow_init_writes_passes_actionlint_pinned_and_read_only(tmp_path: Path) -> None:
+    from dpm_policy.init import WORKFLOW
+
+    workflow = tmp_path / "policy-checks.yml"
+    workflow.write_text(WORKFLOW, encoding="utf-8")
+    findings = _lint([workflow])
+    assert not findings, findings
+    test_actions_are_pinned_to_commits(workflow)
+    test_permissions_are_minimal(workflow)
+    # The same pinned actions as this repository's own workflows.
+    ours = {
+        action
+        for path in WORKFLOWS
+        for action in re.findall(r"uses:\s*(\S+)", path.read_text(encoding="utf-8"))
+    }
+    assert set(re.findall(r"uses:\s*(\S+)", WORKFLOW)) <= ours
