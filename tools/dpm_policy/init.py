@@ -18,7 +18,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from dpm_policy.codeowners import CODEOWNERS_PATH, write_codeowners
-from dpm_policy.errors import InputError, UsageError
+from dpm_policy.errors import UsageError
+from dpm_policy.files import write_whole
 from dpm_policy.model.settings import RepositorySettings
 from dpm_policy.problems import Problem
 from dpm_policy.repository import KINDS, SETTINGS_FILE
@@ -104,13 +105,7 @@ def _write_new(root: Path, name: str, text: str, result: InitResult) -> None:
     if path.exists() or path.is_symlink():
         result.kept.append(name)
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.init-tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        raise InputError(f"{path}: cannot write: {error.strerror}") from None
+    write_whole(path, text)
     result.created.append(name)
 
 

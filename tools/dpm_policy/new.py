@@ -16,7 +16,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from dpm_policy.errors import InputError, UsageError
+from dpm_policy.errors import UsageError
+from dpm_policy.files import write_whole
 from dpm_policy.fmt import format_text
 from dpm_policy.load.yaml_source import YamlLoadError, parse_yaml
 from dpm_policy.model.messages import problems_from_validation
@@ -87,13 +88,7 @@ def _write(root: Path, kind: Kind, identifier: str, lines: list[str]) -> NewFile
     except ValidationError as error:
         problems = problems_from_validation(kind.model, document, error)
         raise UsageError("; ".join(problem.message for problem in problems)) from None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.new-tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        raise InputError(f"{path}: cannot write: {error.strerror}") from None
+    write_whole(path, text)
     return NewFile(name, text)
 
 

@@ -13,8 +13,9 @@ def check(repository: Repository) -> list[Problem]:
     """Each variable an environment delivers into the engine's process (the catalog, unless
     ``catalog_delivery: postgres``, and the tenant map) fits Linux's 131,072 bytes per variable:
     a warning from 75 % of it, an error over it, with the largest packs or tenants and the fix;
-    the same numbers compile uses. An environment shipping a pack that cannot be resolved is
-    left to that pack's own problems."""
+    the same numbers compile uses. The ConfigMap that holds these variables stays below a third
+    of Kubernetes' 1 MiB while they fit, so compile alone checks it. An environment shipping a
+    pack that cannot be resolved is left to that pack's own problems."""
     # Imported here: the compile package imports validate, which imports these checks.
     from dpm_policy.compile.budget import variable_problems
     from dpm_policy.compile.environment import environment_variables
