@@ -32,6 +32,15 @@ INVOCATIONS: dict[str, tuple[str, ...]] = {
     "diff": ("--base", "HEAD"),
     "explain": ("--env", "dev"),
     "publish": ("--env", "dev", "--check"),
+    "init": (
+        "--owner",
+        "@bank/dpm-platform",
+        "--tool-repo",
+        "https://git.example.invalid/dpm-policy",
+        "--tool-rev",
+        "v1",
+    ),
+    "new": ("pack", "dpm_new_v1", "--owner", "@bank/dpm-risk"),
 }
 
 PROBLEM_SCHEMA = {

@@ -84,15 +84,18 @@ def test_init_keeps_what_exists_and_completes_the_rest(run_cli: Cli, tmp_path: P
     assert "/packs/core_v1.yaml @bank/risk" in (tmp_path / ".github" / "CODEOWNERS").read_text()
 
 
-def test_init_in_a_repository_with_an_invalid_file_writes_no_codeowners(
+def test_init_in_a_repository_with_an_invalid_file_writes_nothing(
     run_cli: Cli, tmp_path: Path
 ) -> None:
     write_files(tmp_path, {**MINI, "packs/core_v1.yaml": "policy_pack_id: core_v1\n"})
+    before = sorted(path for path in tmp_path.rglob("*"))
     result = run_cli(["init", "--root", str(tmp_path), *OPTIONS, *REV])
     assert result.code == 1
     assert result.err.startswith("packs/core_v1.yaml:1:1: error[")
-    assert result.err.endswith("fix the problems above, then run dpm-policy codeowners\n")
-    assert not (tmp_path / ".github" / "CODEOWNERS").exists()
+    assert result.err.endswith(
+        "nothing written: fix the problems above, then run dpm-policy init\n"
+    )
+    assert sorted(path for path in tmp_path.rglob("*")) == before
 
 
 def test_a_bad_owner_or_revision_is_a_usage_error(run_cli: Cli, tmp_path: Path) -> None:

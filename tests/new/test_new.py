@@ -119,3 +119,14 @@ def test_without_owners_anywhere_it_asks_for_one(run_cli: Cli, repo: Path) -> No
     assert result == CliRun(
         2, "", "dpm-policy: error: pass --owner @org/team: who approves changes to the new file\n"
     )
+
+
+def test_nothing_is_written_while_a_file_is_invalid(run_cli: Cli, repo: Path) -> None:
+    write_files(repo, {"packs/trial_v1.yaml": "policy_pack_id: trial_v1\n"})
+    result = run_cli(["new", "tenant", "t_delta", "--pack", "core_v1", "--root", str(repo)])
+    assert result.code == 1
+    assert result.err.startswith(
+        "dpm-policy: nothing written while files are invalid; fix these, then run dpm-policy "
+        "new again\npacks/trial_v1.yaml:1:1: error["
+    )
+    assert not (repo / "tenants" / "t_delta.yaml").exists()

@@ -4,7 +4,8 @@ It creates the three policy folders, ``repository.yaml`` (who owns the tooling),
 Schemas, a pre-commit configuration that uses this tool's published hooks at one revision, a
 GitHub workflow that runs those hooks on every pull request, and ``.github/CODEOWNERS``. A file
 that exists already is kept as it is; the generated ones (schemas, CODEOWNERS) are brought up
-to date, as their own commands would.
+to date, as their own commands would. In an existing repository with an invalid file, nothing
+is written: the problems are returned.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from dpm_policy.model.settings import RepositorySettings
 from dpm_policy.problems import Problem
 from dpm_policy.repository import KINDS, SETTINGS_FILE
 from dpm_policy.schema import write_schemas
+from dpm_policy.validate import validate
 
 __all__ = ["HOOK_IDS", "WORKFLOW", "WORKFLOW_PATH", "InitResult", "init_repository"]
 
@@ -135,6 +137,11 @@ def init_repository(
     if not _REV.fullmatch(tool_rev):
         raise UsageError(f"--tool-rev {tool_rev!r}: give a tag or commit id of dpm-policy")
     result = InitResult()
+    if any((root / kind.folder).is_dir() for kind in KINDS.values()):
+        # An existing repository: nothing is added to one whose files are invalid.
+        result.problems.extend(validate(root=root).errors)
+        if result.problems:
+            return result
     for kind in KINDS.values():
         _write_new(root, f"{kind.folder}/.gitkeep", "", result)
     settings = _SETTINGS.format(owners="[" + ", ".join(_quoted(o) for o in checked) + "]")

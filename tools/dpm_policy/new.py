@@ -16,13 +16,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from dpm_policy.errors import UsageError
+from dpm_policy.errors import ProblemsFound, UsageError
 from dpm_policy.files import write_whole
 from dpm_policy.fmt import format_text
 from dpm_policy.load.yaml_source import YamlLoadError, parse_yaml
 from dpm_policy.model.messages import problems_from_validation
-from dpm_policy.repository import KINDS, Kind, Repository, load_repository
+from dpm_policy.repository import KINDS, Kind, Repository
 from dpm_policy.suggest import fix_for_unknown
+from dpm_policy.validate import validate
 
 __all__ = ["NewFile", "new_pack", "new_tenant"]
 
@@ -59,6 +60,18 @@ def _known_pack(repository: Repository, pack_id: str, option: str) -> None:
     listed = ", ".join(sorted(known)) or "none"
     fix = fix_for_unknown(pack_id, known, f"name one of: {listed}")
     raise UsageError(f"{option} {pack_id!r}: no such pack in packs/; {fix}")
+
+
+def _valid_repository(root: Path) -> Repository:
+    """The repository, when it has no errors: an id cannot be checked against an invalid
+    file, and the new file's owners could not reach CODEOWNERS until it is fixed."""
+    validation = validate(root=root)
+    if validation.errors:
+        raise ProblemsFound(
+            "nothing written while files are invalid; fix these, then run dpm-policy new again",
+            validation.errors,
+        )
+    return validation.repository
 
 
 def _owners(repository: Repository, given: Sequence[str], fallback: Sequence[str]) -> list[str]:
@@ -102,7 +115,7 @@ def new_pack(
 ) -> NewFile:
     """Write ``packs/<pack_id>.yaml``: version "1", the owners given (else the base pack's, else
     repository.yaml's) and, with ``extends``, nothing but the inheritance."""
-    repository, _ = load_repository(root)
+    repository = _valid_repository(root)
     base_owners: Sequence[str] = ()
     if extends is not None:
         _known_pack(repository, extends, "--extends")
@@ -130,7 +143,7 @@ def new_tenant(
 ) -> NewFile:
     """Write ``tenants/<tenant_id>.yaml`` with ``pack`` as its default pack and the owners given
     (else repository.yaml's)."""
-    repository, _ = load_repository(root)
+    repository = _valid_repository(root)
     _known_pack(repository, pack, "--pack")
     lines = [
         f"tenant_id: {_scalar(tenant_id)}",

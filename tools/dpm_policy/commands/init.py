@@ -57,12 +57,14 @@ def run(args: argparse.Namespace) -> int:
         tool_rev=args.tool_rev,
     )
     report_problems(result.problems, args.format)
+    if args.format != "text":
+        return 1 if result.problems else 0
     for name in result.created:
         sys.stderr.write(f"created {name}\n")
     for name in result.kept:
         sys.stderr.write(f"kept {name} (it exists)\n")
     if result.problems:
-        sys.stderr.write("fix the problems above, then run dpm-policy codeowners\n")
+        sys.stderr.write("nothing written: fix the problems above, then run dpm-policy init\n")
         return 1
     sys.stderr.write(
         "next: git init (if need be), pip install pre-commit && pre-commit install, then "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dpm_policy.commands.common import add_root_argument, find_root
+from dpm_policy.commands.common import add_format_argument, add_root_argument, find_root
 from dpm_policy.new import new_pack, new_tenant
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]
@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     kinds.required = True
     pack = kinds.add_parser("pack", help="packs/ID.yaml", description="Write packs/ID.yaml.")
     add_root_argument(pack)
+    add_format_argument(pack)
     pack.add_argument("id", metavar="ID", help="the pack's id (policy_pack_id)")
     pack.add_argument("--extends", metavar="ID", help="a pack to inherit from and override")
     pack.add_argument("--description", metavar="TEXT", help="what the pack is for")
@@ -41,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "tenant", help="tenants/ID.yaml", description="Write tenants/ID.yaml."
     )
     add_root_argument(tenant)
+    add_format_argument(tenant)
     tenant.add_argument("id", metavar="ID", help="the tenant id, as the engine receives it")
     tenant.add_argument("--pack", required=True, metavar="ID", help="the tenant's default pack")
     tenant.add_argument("--display-name", metavar="TEXT", help="the tenant's name (default: ID)")
@@ -67,5 +69,6 @@ def run(args: argparse.Namespace) -> int:
             display_name=args.display_name,
         )
         follow = "dpm-policy validate checks that its pack ships where it is served"
-    sys.stderr.write(f"wrote {written.file}; {follow}; then run dpm-policy codeowners\n")
+    if args.format == "text":
+        sys.stderr.write(f"wrote {written.file}; {follow}; then run dpm-policy codeowners\n")
     return 0
