@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
 
 from dpm_policy_runtime import (
+    PolicyHeaderError,
     PolicyRuntime,
     Reloader,
     Resolution,
@@ -75,7 +76,7 @@ def get_resolution(
     x_tenant_policy_pack_id: Annotated[str | None, Header()] = None,
     x_tenant_id: Annotated[str | None, Header()] = None,
 ) -> Resolution:
-    """Resolve the three headers once per request."""
+    """Resolve the three headers once per request; a header the engine would misread is a 400."""
     unexpected = sorted(request.query_params)
     if unexpected:  # the engine rejects any query parameter on these routes
         raise HTTPException(
@@ -86,11 +87,16 @@ def get_resolution(
         )
     # Headers pass through unchanged: None when absent, "" when present but blank, which
     # matters for X-Tenant-Policy-Pack-Id (a blank one suppresses the tenant map).
-    return runtime.resolve(
-        policy_pack_id=x_policy_pack_id,
-        tenant_policy_pack_id=x_tenant_policy_pack_id,
-        tenant_id=x_tenant_id,
-    )
+    try:
+        return runtime.resolve(
+            policy_pack_id=x_policy_pack_id,
+            tenant_policy_pack_id=x_tenant_policy_pack_id,
+            tenant_id=x_tenant_id,
+        )
+    except PolicyHeaderError as error:
+        # Strict snapshots only: longer than 256 characters, or a control character inside.
+        # The message shows the value escaped and truncated, so it is safe to send back.
+        raise HTTPException(status_code=400, detail=str(error)) from None
 
 
 RuntimeDep = Annotated[PolicyRuntime, Depends(get_runtime)]
@@ -113,7 +119,8 @@ def catalog(runtime: RuntimeDep, resolution: ResolutionDep) -> dict[str, object]
 def simulate(
     body: SimulateRequest, runtime: RuntimeDep, resolution: ResolutionDep
 ) -> SimulateResponse:
-    # Re-validated copy: an invalid pack value raises here (a 500) instead of reaching a solver.
+    # Applied as the engine applies it (model_copy); a strict snapshot holds only values
+    # within the engine's bounds.
     options = runtime.apply_to_options(body.options, resolution)
     labels = metric_labels(resolution, surface="simulate")  # e.g. counter.labels(**labels).inc()
     del labels

@@ -8,12 +8,12 @@ reproducing lotus-manage's resolution precedence and quirks (docs/engine-contrac
 
 from __future__ import annotations
 
-from dpm_policy_runtime.errors import PolicyConfigError
+from dpm_policy_runtime.errors import PolicyConfigError, PolicyHeaderError
 from dpm_policy_runtime.flags import env_flag
 from dpm_policy_runtime.frozen import FrozenMap
 from dpm_policy_runtime.options import OptionsModel, apply_to_options, option_updates
 from dpm_policy_runtime.pack import FieldValue, GroupConstraints, PolicyPack
-from dpm_policy_runtime.problems import ConfigProblem, DropKind, Dropped
+from dpm_policy_runtime.problems import ConfigProblem, DropKind, Dropped, Unchecked
 from dpm_policy_runtime.reloader import Reloader, ReloadStatus
 from dpm_policy_runtime.resolution import PRECEDENCE, PassedOver, Resolution, Source
 from dpm_policy_runtime.responses import catalog_body, effective_body, metric_labels
@@ -34,12 +34,14 @@ __all__ = [
     "OptionsModel",
     "PassedOver",
     "PolicyConfigError",
+    "PolicyHeaderError",
     "PolicyPack",
     "PolicyRuntime",
     "ReloadStatus",
     "Reloader",
     "Resolution",
     "Source",
+    "Unchecked",
     "apply_to_options",
     "catalog_body",
     "effective_body",

@@ -3,13 +3,21 @@
 Mirrors ``parse_policy_pack_catalog`` and the ``DpmPolicyPackDefinition`` model of
 lotus-manage (contract section 2): what the engine keeps, this keeps with the same values;
 what it drops, this drops too, and also reports in ``dropped`` (the engine says nothing).
+A kept value that only ``EngineOptions`` would refuse (its ``model_copy`` does not validate)
+is kept as written and reported by :func:`unchecked_values`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from dpm_policy_runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT, RENAMED_FIELDS, SECTIONS
+from dpm_policy_runtime.fields import (
+    FIELDS_BY_PATH,
+    GROUP_MAX_WEIGHT,
+    RENAMED_FIELDS,
+    SECTIONS,
+    is_group_key,
+)
 from dpm_policy_runtime.frozen import FrozenMap
 from dpm_policy_runtime.json_text import (
     JsonObject,
@@ -17,15 +25,15 @@ from dpm_policy_runtime.json_text import (
 )
 from dpm_policy_runtime.lax import LaxError, lax_bool, lax_decimal, lax_int
 from dpm_policy_runtime.pack import FieldValue, PolicyPack
-from dpm_policy_runtime.problems import Dropped
+from dpm_policy_runtime.problems import Dropped, Unchecked
 from dpm_policy_runtime.safe_text import display_key, safe_repr
 from dpm_policy_runtime.variables import CATALOG_JSON
 
-__all__ = ["OPTIONS_ONLY_BOUNDS", "parse_catalog_lenient"]
+__all__ = ["OPTIONS_ONLY_BOUNDS", "parse_catalog_lenient", "unchecked_values"]
 
 # Fields whose bounds in fields.py come from EngineOptions alone: the pack model does not
 # check them, so the engine keeps such a pack and passes the value on unchecked (model_copy).
-OPTIONS_ONLY_BOUNDS: frozenset[str] = frozenset({"turnover_policy.max_turnover_pct"})
+OPTIONS_ONLY_BOUNDS: tuple[str, ...] = ("turnover_policy.max_turnover_pct",)
 
 _ENTRY_KEYS = frozenset(("version", *SECTIONS))
 
@@ -66,6 +74,44 @@ def parse_catalog_lenient(text: str | None, dropped: list[Dropped]) -> dict[str,
         # Assigning to an existing key keeps its first position, as the engine's dict does.
         catalog[pack_id] = pack
     return catalog
+
+
+def unchecked_values(catalog: dict[str, PolicyPack]) -> list[Unchecked]:
+    """The values of the kept packs that the engine applies unchecked, in catalog order.
+
+    ``max_turnover_pct`` outside 0 to 1 and group keys that are not ``attribute:value``: the
+    engine's pack model accepts them and its ``EngineOptions`` would not, but ``model_copy``
+    skips validation, so they reach the solver as written (docs/engine-contract.md 3 and 5).
+    """
+    found: list[Unchecked] = []
+    for pack_id, pack in catalog.items():
+        where = display_key(pack_id)
+        for path in OPTIONS_ONLY_BOUNDS:
+            value = pack.values.get(path)
+            spec = FIELDS_BY_PATH[path]
+            if isinstance(value, Decimal) and not (
+                (spec.minimum is None or value >= spec.minimum)
+                and (spec.maximum is None or value <= spec.maximum)
+            ):
+                found.append(
+                    Unchecked(
+                        CATALOG_JSON,
+                        f"{where}.{path}",
+                        f"{value} is outside {spec.minimum} to {spec.maximum}; the engine "
+                        "applies it as written (its EngineOptions bound is not checked)",
+                    )
+                )
+        for key in pack.group_constraints:
+            if not is_group_key(key):
+                found.append(
+                    Unchecked(
+                        CATALOG_JSON,
+                        f"{where}.constraint_policy.group_constraints.{display_key(key)}",
+                        f"key {safe_repr(key)} is not 'attribute:value'; the engine applies "
+                        "it as written: its SOLVER raises on it, its HEURISTIC only warns",
+                    )
+                )
+    return found
 
 
 def _pack(

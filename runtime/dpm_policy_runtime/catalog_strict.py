@@ -18,6 +18,7 @@ from dpm_policy_runtime.fields import (
     SECTIONS,
     FieldSpec,
     fields_of,
+    is_group_key,
 )
 from dpm_policy_runtime.frozen import FrozenMap
 from dpm_policy_runtime.ids import check_keys
@@ -172,8 +173,7 @@ def _groups(value: object, path: str, out: _Problems) -> FrozenMap[str, Decimal]
     low, high = GROUP_MAX_WEIGHT
     for key, constraint in value.items():
         where = f"{path}.{key if key.isprintable() else safe_repr(key)}"
-        attribute, colon, tag = key.partition(":")
-        if key.count(":") != 1 or not attribute or not tag or not colon:
+        if not is_group_key(key):
             out.add(
                 where,
                 "group-key",

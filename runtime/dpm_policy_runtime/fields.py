@@ -23,6 +23,7 @@ __all__ = [
     "FieldSpec",
     "Tightening",
     "fields_of",
+    "is_group_key",
 ]
 
 FieldKind = Literal["decimal", "bool", "int", "group_constraints"]
@@ -208,3 +209,10 @@ RENAMED_FIELDS: dict[tuple[str, str], str] = {
 def fields_of(section: str) -> tuple[FieldSpec, ...]:
     """The fields of one section, in the engine's order."""
     return tuple(spec for spec in FIELDS if spec.section == section)
+
+
+def is_group_key(key: str) -> bool:
+    """Whether ``key`` is ``attribute:value``: one colon, text on both sides, as the engine's
+    ``EngineOptions`` requires (its pack model takes any key)."""
+    attribute, _, tag = key.partition(":")
+    return key.count(":") == 1 and bool(attribute) and bool(tag)

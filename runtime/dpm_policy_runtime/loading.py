@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dpm_policy_runtime.catalog_lenient import parse_catalog_lenient
+from dpm_policy_runtime.catalog_lenient import parse_catalog_lenient, unchecked_values
 from dpm_policy_runtime.catalog_strict import parse_catalog_strict
 from dpm_policy_runtime.errors import PolicyConfigError
 from dpm_policy_runtime.flags import lenient_flag, strict_flag
 from dpm_policy_runtime.frozen import FrozenMap
 from dpm_policy_runtime.ids import check_reference_text
 from dpm_policy_runtime.pack import PolicyPack
-from dpm_policy_runtime.problems import ConfigProblem, Dropped
+from dpm_policy_runtime.problems import ConfigProblem, Dropped, Unchecked
 from dpm_policy_runtime.safe_text import display_key, safe_repr
 from dpm_policy_runtime.tenant_map import parse_tenant_map_lenient, parse_tenant_map_strict
 from dpm_policy_runtime.variables import (
@@ -38,6 +38,8 @@ class LoadedConfig:
     catalog: FrozenMap[str, PolicyPack]
     tenant_map: FrozenMap[str, str]
     dropped: tuple[Dropped, ...]
+    # Lenient mode: values applied as written although EngineOptions would refuse them.
+    unchecked: tuple[Unchecked, ...] = ()
 
 
 def load_config(variables: Mapping[str, str], *, strict: bool) -> LoadedConfig:
@@ -66,6 +68,7 @@ def _load_lenient(variables: Mapping[str, str]) -> LoadedConfig:
         catalog=FrozenMap(catalog),
         tenant_map=FrozenMap(tenant_map),
         dropped=tuple(dropped),
+        unchecked=tuple(unchecked_values(catalog)),
     )
 
 

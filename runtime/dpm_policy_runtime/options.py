@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, get_args, get_origin
 
 from dpm_policy_runtime.fields import FIELDS
 from dpm_policy_runtime.frozen import FrozenMap
@@ -22,13 +23,12 @@ class OptionsModel(Protocol):
         """pydantic's shallow copy with updates (no validation)."""
         ...
 
-    def model_dump(self, *, warnings: bool = ...) -> dict[str, object]:
-        """pydantic's dump to Python objects."""
-        ...
 
-    @classmethod
-    def model_validate(cls: type[_M], obj: object) -> _M:
-        """pydantic's validation of Python objects."""
+class _Constructs(Protocol):
+    """A pydantic model class: ``model_construct`` builds an instance without validation."""
+
+    def model_construct(self, **values: object) -> object:
+        """pydantic's construction from trusted values."""
         ...
 
 
@@ -57,22 +57,44 @@ def option_updates(policy_pack: PolicyPack | None) -> dict[str, object]:
 
 
 def apply_to_options(options: _M, resolution: Resolution) -> _M:
-    """The request's options with the selected pack applied.
+    """The request's options with the selected pack applied, exactly as the engine applies it.
 
-    Like the engine, returns ``options`` itself when there is nothing to apply, and a pack
-    beats the request. Unlike the engine, which stops at ``model_copy(update=...)`` and so
-    lets an invalid value reach the solver unchecked, the copy is dumped and validated again
-    through ``type(options).model_validate``: group constraints become the model's own type,
-    the result equals the engine's for every valid pack, and a bad value raises pydantic's
-    ``ValidationError`` here instead of failing later.
+    ``options.model_copy(update=...)`` and nothing more: ``options`` itself when there is
+    nothing to apply, a pack's value beats the request's, and nothing is validated, so a
+    value that the engine passes on unchecked (a lenient ``max_turnover_pct`` of 15, a group
+    key without a colon; see :attr:`PolicyRuntime.unchecked`) is passed on here too and never
+    raises. Group constraints become instances of the model's own group-constraint type, as
+    the engine's pack holds them (built with ``model_construct``: their ``max_weight`` was
+    checked at load); a model whose map holds something else gets plain dicts.
     """
     updates = option_updates(resolution.policy_pack)
     if not updates:
         return options
-    copied = options.model_copy(update=updates)
-    # warnings=False: the copy holds plain dicts where the model declares GroupConstraint,
-    # which is exactly what the validation below fixes; pydantic would warn about it.
-    return type(options).model_validate(copied.model_dump(warnings=False))
+    groups = updates.get("group_constraints")
+    element = _group_type(type(options)) if isinstance(groups, dict) else None
+    if isinstance(groups, dict) and element is not None:
+        updates["group_constraints"] = {
+            key: element.model_construct(**value) for key, value in groups.items()
+        }
+    return options.model_copy(update=updates)
+
+
+def _group_type(model: type) -> _Constructs | None:
+    """The value type of ``model``'s ``group_constraints`` mapping, when it is a pydantic
+    model (``dict[str, GroupConstraint]``, optional or not)."""
+    fields = getattr(model, "model_fields", None)
+    field = fields.get("group_constraints") if isinstance(fields, dict) else None
+    pending = [getattr(field, "annotation", None)]
+    while pending:
+        annotation = pending.pop()
+        arguments = get_args(annotation)
+        origin = get_origin(annotation)
+        if isinstance(origin, type) and issubclass(origin, Mapping) and len(arguments) == 2:
+            value_type = arguments[1]
+            return value_type if hasattr(value_type, "model_construct") else None
+        # A union (``X | None``, ``Optional[X]``): look through its members.
+        pending.extend(arguments if origin is not None else ())
+    return None
 
 
 def replay_enabled(resolution: Resolution, default: bool) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["ConfigProblem", "DropKind", "Dropped", "location_of"]
+__all__ = ["ConfigProblem", "DropKind", "Dropped", "Unchecked", "location_of"]
 
 # What happened to a piece of configuration the lenient (engine-faithful) parse did not keep:
 # "invalid"    the item is lost (a whole variable, a pack, a map entry);
@@ -58,3 +58,25 @@ class Dropped:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.kind}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """A value the engine applies as written although its ``EngineOptions`` would refuse it.
+
+    The engine's pack model does not check these bounds and ``model_copy`` does not validate
+    (docs/engine-contract.md section 3), so the value reaches the solver; lenient loading
+    applies it the same way and lists it here.
+    """
+
+    variable: str
+    path: str
+    reason: str
+
+    @property
+    def location(self) -> str:
+        """Same form as :attr:`ConfigProblem.location`."""
+        return location_of(self.variable, self.path)
+
+    def __str__(self) -> str:
+        return f"{self.location}: unchecked: {self.reason}"

@@ -11,9 +11,11 @@ purpose, because the engine has them:
   engine turns into a silent no-op;
 * the tenant lookup strips ``X-Tenant-Id`` and then matches exactly, case-sensitively.
 
-One deliberate difference: a header longer than :data:`MAX_HEADER_LENGTH` or holding control
-characters counts as absent (the engine would use it as an id). Such text is never echoed;
-reasons show it through :func:`safe_repr` only.
+Header values are used as the engine uses them: stripped, whatever their length or content,
+so a 4,096-character or tab-holding ``X-Policy-Pack-Id`` is an explicit choice of an unknown
+id. Strict resolution refuses such a header instead (:class:`PolicyHeaderError`, which the
+caller answers with HTTP 400). Header text is never echoed; reasons show it through
+:func:`safe_repr` only.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
+from dpm_policy_runtime.errors import PolicyHeaderError
 from dpm_policy_runtime.frozen import FrozenMap
 from dpm_policy_runtime.loading import LoadedConfig
 from dpm_policy_runtime.pack import PolicyPack
@@ -31,6 +34,7 @@ __all__ = [
     "PassedOver",
     "Resolution",
     "Source",
+    "refuse_misread_headers",
     "resolve_request",
 ]
 
@@ -73,12 +77,9 @@ _Candidate = Callable[[LoadedConfig, str | None, str | None, str | None], tuple[
 
 
 def _header(name: str, raw: str | None) -> tuple[str | None, str]:
-    """A stripped header value, or None and the reason (absent, blank, invalid)."""
+    """A stripped header value, or None and the reason (absent, blank)."""
     if raw is None:
         return None, _ABSENT[name]
-    defect = header_defect(raw)
-    if defect is not None:
-        return None, f"{name} header {safe_repr(raw, 32)} ignored: {defect}"
     value = raw.strip()
     if not value:
         return None, f"{name} header blank"
@@ -94,20 +95,16 @@ def _from_request(
 def _from_tenant(
     config: LoadedConfig, request: str | None, tenant_pack: str | None, tenant: str | None
 ) -> tuple[str | None, str]:
-    prefix = ""
     if tenant_pack is not None:
-        if header_defect(tenant_pack) is None:
-            value = tenant_pack.strip()
-            if value:
-                return value, ""
-            # The engine looks the tenant up only when this header is None; "" is not None.
-            return None, (
-                "X-Tenant-Policy-Pack-Id header present but blank, so the tenant map is not "
-                "consulted (engine quirk)"
-            )
-        prefix = _header("X-Tenant-Policy-Pack-Id", tenant_pack)[1] + "; "
-    else:
-        prefix = "X-Tenant-Policy-Pack-Id header absent; "
+        value = tenant_pack.strip()
+        if value:
+            return value, ""
+        # The engine looks the tenant up only when this header is None; "" is not None.
+        return None, (
+            "X-Tenant-Policy-Pack-Id header present but blank, so the tenant map is not "
+            "consulted (engine quirk)"
+        )
+    prefix = "X-Tenant-Policy-Pack-Id header absent; "
     if not config.tenant_resolution_enabled:
         return None, prefix + "tenant map resolution is disabled"
     tenant_id, reason = _header("X-Tenant-Id", tenant)
@@ -141,13 +138,40 @@ _DISABLED = Resolution(
 )
 
 
+def refuse_misread_headers(
+    policy_pack_id: str | None, tenant_policy_pack_id: str | None, tenant_id: str | None
+) -> None:
+    """Raise :class:`PolicyHeaderError` for the first header the engine would misread.
+
+    A value longer than :data:`MAX_HEADER_LENGTH` or holding a control character once
+    stripped is taken by the engine as an id that nothing holds; strict mode refuses it,
+    whichever source would decide.
+    """
+    for name, raw in (
+        ("X-Policy-Pack-Id", policy_pack_id),
+        ("X-Tenant-Policy-Pack-Id", tenant_policy_pack_id),
+        ("X-Tenant-Id", tenant_id),
+    ):
+        if raw is not None:
+            defect = header_defect(raw)
+            if defect is not None:
+                raise PolicyHeaderError(name, safe_repr(raw, 32), defect)
+
+
 def resolve_request(
     config: LoadedConfig,
     policy_pack_id: str | None,
     tenant_policy_pack_id: str | None,
     tenant_id: str | None,
+    *,
+    strict: bool,
 ) -> Resolution:
-    """Fold the sources once; constant cost (a few strips and dict lookups)."""
+    """Fold the sources once; constant cost (a few strips and dict lookups).
+
+    ``strict`` first refuses a header the engine would misread (:func:`refuse_misread_headers`).
+    """
+    if strict:
+        refuse_misread_headers(policy_pack_id, tenant_policy_pack_id, tenant_id)
     if not config.enabled:
         return _DISABLED
     passed: tuple[PassedOver, ...] = ()

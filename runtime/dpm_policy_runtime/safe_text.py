@@ -6,8 +6,9 @@ import re
 
 __all__ = ["MAX_HEADER_LENGTH", "display_key", "header_defect", "safe_repr"]
 
-# Longer header values are treated as absent. Real ids are short; 256 leaves room for any
-# sane naming scheme while keeping a hostile value out of logs and dict lookups.
+# The engine limits neither the length nor the content of a header (docs/engine-contract.md
+# section 5). Strict mode refuses longer header values, and ids that only such a header could
+# carry: real ids are short, and 256 leaves room for any sane naming scheme.
 MAX_HEADER_LENGTH = 256
 
 # C0, DEL and C1 controls (Unicode category Cc).
@@ -15,7 +16,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def header_defect(raw: str) -> str | None:
-    """Why ``raw`` is not an acceptable id-bearing header value, or None when it is.
+    """Why strict mode refuses ``raw`` as an id-bearing header value, or None when it is fine.
 
     Length is measured on the raw value; control characters are looked for after the
     engine's ``strip()``, so surrounding tabs and newlines stay as harmless as the engine

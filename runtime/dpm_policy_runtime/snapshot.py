@@ -15,7 +15,7 @@ from dpm_policy_runtime import responses as _responses
 from dpm_policy_runtime.env_files import read_variables, variables_from_bytes
 from dpm_policy_runtime.loading import LoadedConfig, load_config
 from dpm_policy_runtime.pack import PolicyPack
-from dpm_policy_runtime.problems import Dropped
+from dpm_policy_runtime.problems import Dropped, Unchecked
 from dpm_policy_runtime.resolution import Resolution, resolve_request
 from dpm_policy_runtime.variables import VARIABLES
 
@@ -107,6 +107,12 @@ class PolicyRuntime:
         return self._config.dropped
 
     @property
+    def unchecked(self) -> tuple[Unchecked, ...]:
+        """Lenient mode: values applied as the engine applies them, unchecked, although its
+        ``EngineOptions`` would refuse them; always empty in strict mode, which refuses them."""
+        return self._config.unchecked
+
+    @property
     def strict(self) -> bool:
         """Whether this snapshot was loaded strictly."""
         return self._strict
@@ -134,15 +140,24 @@ class PolicyRuntime:
         tenant_id: str | None = None,
     ) -> Resolution:
         """Resolve the three headers (``X-Policy-Pack-Id``, ``X-Tenant-Policy-Pack-Id``,
-        ``X-Tenant-Id``; None when absent) to a pack; constant cost."""
-        return resolve_request(self._config, policy_pack_id, tenant_policy_pack_id, tenant_id)
+        ``X-Tenant-Id``; None when absent) to a pack; constant cost.
+
+        Lenient: every value is used as the engine uses it, stripped, whatever its length or
+        content. Strict: a value the engine would misread (longer than 256 characters, or a
+        control character inside) raises :class:`~dpm_policy_runtime.PolicyHeaderError`;
+        answer it with HTTP 400.
+        """
+        return resolve_request(
+            self._config, policy_pack_id, tenant_policy_pack_id, tenant_id, strict=self._strict
+        )
 
     def option_updates(self, resolution: Resolution) -> dict[str, object]:
         """The engine's ``policy_pack_engine_option_updates`` for the resolved pack."""
         return _options.option_updates(resolution.policy_pack)
 
     def apply_to_options(self, options: _M, resolution: Resolution) -> _M:
-        """The options with the pack applied and re-validated (see :func:`apply_to_options`)."""
+        """The options with the pack applied as the engine applies it (see
+        :func:`~dpm_policy_runtime.apply_to_options`)."""
         return _options.apply_to_options(options, resolution)
 
     def replay_enabled(self, resolution: Resolution, default: bool | None = None) -> bool:

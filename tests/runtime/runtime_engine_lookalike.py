@@ -218,3 +218,40 @@ def engine_option_updates(pack: PackDefinition | None) -> dict[str, object]:
 def engine_apply(options: EngineOptions, pack: PackDefinition | None) -> EngineOptions:
     updates = engine_option_updates(pack)
     return options.model_copy(update=updates) if updates else options
+
+
+def effective_response(
+    env: dict[str, str], request: str | None, tenant_pack: str | None, tenant: str | None
+) -> dict[str, object]:
+    """``GET /rebalance/policies/effective`` (contract section 6): never reads the catalog."""
+    enabled, selected, source = resolve(env, request, tenant_pack, tenant)
+    return {"enabled": enabled, "selected_policy_pack_id": selected, "source": source}
+
+
+def catalog_response(
+    env: dict[str, str], request: str | None, tenant_pack: str | None, tenant: str | None
+) -> dict[str, object]:
+    """``GET /rebalance/policies/catalog`` (contract section 6): items sorted by id."""
+    enabled, selected, source = resolve(env, request, tenant_pack, tenant)
+    catalog = parse_catalog(env.get("DPM_POLICY_PACK_CATALOG_JSON"))
+    return {
+        "enabled": enabled,
+        "total": len(catalog),
+        "selected_policy_pack_id": selected,
+        "selected_policy_pack_present": selected is not None and selected in catalog,
+        "selected_policy_pack_source": source,
+        "items": [item(catalog[pack_id]) for pack_id in sorted(catalog)],
+    }
+
+
+def applied_options(
+    env: dict[str, str],
+    options: EngineOptions,
+    request: str | None,
+    tenant_pack: str | None,
+    tenant: str | None,
+) -> EngineOptions:
+    """The options a simulate request runs with: resolve, look the id up, apply (section 3)."""
+    _, selected, _ = resolve(env, request, tenant_pack, tenant)
+    catalog = parse_catalog(env.get("DPM_POLICY_PACK_CATALOG_JSON"))
+    return engine_apply(options, catalog.get(selected) if selected is not None else None)

@@ -120,6 +120,33 @@ def test_simulate_without_a_pack_keeps_request_options(client: TestClient) -> No
     )
 
 
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("X-Policy-Pack-Id", "dpm_standard_v1\tx"),
+        ("X-Policy-Pack-Id", "p" * 4096),
+        ("X-Tenant-Policy-Pack-Id", "p" * 257),
+        ("X-Tenant-Id", "tenant_001\tx"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("GET", "/api/v1/rebalance/policies/effective"),
+        ("GET", "/api/v1/rebalance/policies/catalog"),
+        ("POST", "/api/v1/rebalance/simulate"),
+    ],
+)
+def test_a_header_the_engine_would_misread_is_a_400(
+    client: TestClient, method: str, url: str, header: str, value: str
+) -> None:
+    response = client.request(method, url, headers={header: value}, json={})
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith(f"{header} header ")
+    assert value not in detail
+
+
 def test_health(client: TestClient) -> None:
     body = client.get("/api/v1/health/policy-packs").json()
     assert body["reason"] == "initial load"

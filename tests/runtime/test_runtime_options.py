@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 import runtime_engine_lookalike as engine
-from pydantic import ValidationError
-from runtime_fixtures import catalog_json, variables
+from pydantic import BaseModel, model_validator
+from runtime_fixtures import variables
 
 from dpm_policy_runtime import PolicyRuntime
 from dpm_policy_runtime.options import option_updates
@@ -110,32 +110,28 @@ def test_a_pack_without_groups_cannot_clear_the_requests(runtime: PolicyRuntime)
     assert list(applied.group_constraints) == ["region:EU"]
 
 
-@pytest.mark.parametrize(
-    "pack",
-    [
-        {"turnover_policy": {"max_turnover_pct": "15"}},
-        {"constraint_policy": {"group_constraints": {"sector": {"max_weight": "0.2"}}}},
-    ],
-    ids=["turnover-15", "group-key-without-colon"],
-)
-def test_values_the_engine_lets_through_raise_here(pack: dict[str, object]) -> None:
-    """The engine keeps these packs (lenient parse) and its model_copy skips validation, so the
-    bad value reaches the solver; our re-validation raises instead."""
-    text = catalog_json({"p": pack})
-    runtime = PolicyRuntime.from_mapping(
-        variables(
-            DPM_POLICY_PACK_CATALOG_JSON=text,
-            DPM_DEFAULT_POLICY_PACK_ID=None,
-            DPM_TENANT_POLICY_PACK_MAP_JSON="{}",
-        ),
-        strict=False,
-    )
-    resolution = runtime.resolve(policy_pack_id="p")
-    assert resolution.present
-    engine_result = engine.engine_apply(EngineOptions(), engine.parse_catalog(text)["p"])
-    assert engine_result is not None  # the engine: no error here
-    with pytest.raises(ValidationError):
-        runtime.apply_to_options(EngineOptions(), resolution)
+def test_apply_does_not_validate_as_the_engine_does_not() -> None:
+    """``model_copy`` only: the caller's own validators are not run (values the engine passes
+    on unchecked are specified in test_runtime_engine_exact.py)."""
+
+    class Refusing(EngineOptions):
+        @model_validator(mode="after")
+        def _never(self) -> Refusing:
+            raise ValueError("validation ran")
+
+    options = Refusing.model_construct()
+    runtime = PolicyRuntime.from_mapping(variables())
+    applied = runtime.apply_to_options(options, runtime.resolve(policy_pack_id="dpm_standard_v1"))
+    assert applied.max_turnover_pct == Decimal("0.10")
+
+
+def test_groups_are_plain_dicts_for_a_model_whose_map_holds_no_model() -> None:
+    class Plain(BaseModel):
+        group_constraints: dict[str, dict[str, Decimal]] = {}
+
+    runtime = PolicyRuntime.from_mapping(variables())
+    applied = runtime.apply_to_options(Plain(), runtime.resolve(policy_pack_id="dpm_standard_v1"))
+    assert applied.group_constraints == {"sector:TECH": {"max_weight": Decimal("0.20")}}
 
 
 def test_replay_enabled(runtime: PolicyRuntime) -> None:

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from runtime_fixtures import variables
 
-from dpm_policy_runtime import MAX_HEADER_LENGTH, PRECEDENCE, PolicyRuntime
+from dpm_policy_runtime import MAX_HEADER_LENGTH, PRECEDENCE, PolicyHeaderError, PolicyRuntime
 
 
 @pytest.fixture(scope="module")
@@ -128,39 +128,53 @@ def test_quirk_map_ignored_when_tenant_resolution_disabled() -> None:
     assert runtime.resolve(tenant_policy_pack_id="dpm_standard_v1").source == "TENANT_DEFAULT"
 
 
-@pytest.mark.parametrize(
-    ("header", "defect"),
-    [
-        ("x" * (MAX_HEADER_LENGTH + 1), "longer than"),
-        ("dpm\x00standard", "control characters"),
-        ("dpm_std\x1b[31m", "control characters"),
-        ("dpm\u0085x", "control characters"),
-    ],
-)
-def test_invalid_request_header_counts_as_absent_and_is_not_echoed(
-    runtime: PolicyRuntime, header: str, defect: str
+_MISREAD = [
+    ("x" * (MAX_HEADER_LENGTH + 1), "longer than"),
+    ("dpm\x00standard", "control characters"),
+    ("dpm_std\x1b[31m", "control characters"),
+    ("dpm\u0085x", "control characters"),
+    ("dpm_standard_v1\tx", "control characters"),
+]
+
+
+@pytest.mark.parametrize(("header", "defect"), _MISREAD)
+def test_lenient_uses_any_request_header_as_the_engine_does(header: str, defect: str) -> None:
+    """Whatever its length or content, the stripped value is an explicit REQUEST."""
+    lenient = PolicyRuntime.from_mapping(variables(), strict=False)
+    resolution = lenient.resolve(policy_pack_id=header, tenant_id="tenant_001")
+    assert (resolution.source, resolution.selected_policy_pack_id) == ("REQUEST", header.strip())
+    assert (resolution.present, resolution.policy_pack) == (False, None)
+
+
+@pytest.mark.parametrize(("header", "defect"), _MISREAD)
+@pytest.mark.parametrize("name", ["policy_pack_id", "tenant_policy_pack_id", "tenant_id"])
+def test_strict_refuses_a_header_the_engine_would_misread_and_does_not_echo_it(
+    runtime: PolicyRuntime, name: str, header: str, defect: str
 ) -> None:
-    resolution = runtime.resolve(policy_pack_id=header, tenant_id="tenant_001")
-    assert resolution.source == "TENANT_DEFAULT"
-    reason = resolution.passed_over[0].reason
-    assert defect in reason
-    assert header not in reason
-    assert all(ch.isprintable() for ch in reason)
-    assert len(reason) < 200
+    with pytest.raises(PolicyHeaderError) as caught:
+        runtime.resolve(**{name: header})
+    message = str(caught.value)
+    assert defect in message
+    assert defect in caught.value.reason
+    assert caught.value.header in message
+    assert header not in message
+    assert all(ch.isprintable() for ch in message)
+    assert len(message) < 300
 
 
-def test_invalid_tenant_pack_header_falls_back_to_the_map(runtime: PolicyRuntime) -> None:
-    resolution = runtime.resolve(tenant_policy_pack_id="bad\x07", tenant_id="tenant_001")
-    assert (resolution.source, resolution.selected_policy_pack_id) == (
-        "TENANT_DEFAULT",
-        "dpm_standard_v1",
-    )
+def test_lenient_tenant_pack_header_with_a_control_character_is_the_tenants_choice() -> None:
+    lenient = PolicyRuntime.from_mapping(variables(), strict=False)
+    resolution = lenient.resolve(tenant_policy_pack_id="bad\x07", tenant_id="tenant_001")
+    assert (resolution.source, resolution.selected_policy_pack_id) == ("TENANT_DEFAULT", "bad\x07")
 
 
-def test_invalid_tenant_id_counts_as_absent(runtime: PolicyRuntime) -> None:
-    resolution = runtime.resolve(tenant_id="tenant_001\n\x00")
+def test_lenient_tenant_id_with_a_control_character_is_looked_up_as_written() -> None:
+    lenient = PolicyRuntime.from_mapping(variables(), strict=False)
+    resolution = lenient.resolve(tenant_id="tenant_001\n\x00")
     assert resolution.source == "GLOBAL_DEFAULT"
-    assert "X-Tenant-Id header" in resolution.passed_over[1].reason
+    reason = resolution.passed_over[1].reason
+    assert "is not in the tenant map" in reason
+    assert all(ch.isprintable() for ch in reason)
 
 
 def test_surrounding_whitespace_controls_are_stripped_not_rejected(runtime: PolicyRuntime) -> None:
@@ -184,7 +198,20 @@ _TENANTS = ["tenant_001", "tenant_002", "tenant_003", "TENANT_001"]
 def _padded(words: list[str]) -> st.SearchStrategy[str | None]:
     space = st.sampled_from(["", " ", "\t", "  \n"])
     word = st.builds(lambda a, w, b: a + w + b, space, st.sampled_from(words), space)
-    return st.one_of(st.none(), space, word, st.text(max_size=6))
+    # Around the strict limit: the engine has none, so lenient uses each as written.
+    long = st.sampled_from(
+        ["x" * 256, "x" * 257, "x" * 4096, " " * 300, "\t" * 257, "dpm_standard_v1" + " " * 250]
+    )
+    return st.one_of(st.none(), space, word, st.text(max_size=6), long)
+
+
+def _misread(value: str | None) -> bool:
+    """Strict mode's refusal, stated plainly: too long, or a control character inside."""
+    if value is None:
+        return False
+    return len(value) > MAX_HEADER_LENGTH or any(
+        ord(c) < 32 or 127 <= ord(c) < 160 for c in value.strip()
+    )
 
 
 def _plain_rule(
@@ -196,22 +223,11 @@ def _plain_rule(
     """The precedence, stated plainly and independently of the implementation."""
     if env["DPM_POLICY_PACKS_ENABLED"] != "true":
         return (False, None, "DISABLED")
-
-    def usable(value: str | None) -> str | None:
-        if value is None or len(value) > MAX_HEADER_LENGTH:
-            return None
-        if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value.strip()):
-            return None
-        return value
-
-    request = usable(request)
     if request is not None and request.strip():
         return (True, request.strip(), "REQUEST")
-    tenant_pack = usable(tenant_pack)
     if tenant_pack is not None:
         tenant_choice = tenant_pack.strip() or None  # blank: no map lookup at all
     elif env["DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED"] == "true":
-        tenant = usable(tenant)
         tenant_map = {"tenant_001": "dpm_standard_v1", "tenant_002": "dpm_conservative_v1"}
         tenant_choice = tenant_map.get(tenant.strip()) if tenant is not None else None
     else:
@@ -225,6 +241,7 @@ def _plain_rule(
 
 @settings(max_examples=400, deadline=None)
 @given(
+    strict=st.booleans(),
     enabled=st.booleans(),
     tenant_enabled=st.booleans(),
     with_default=st.booleans(),
@@ -233,6 +250,7 @@ def _plain_rule(
     tenant=_padded(_TENANTS),
 )
 def test_resolve_matches_plain_rule(
+    strict: bool,
     enabled: bool,
     tenant_enabled: bool,
     with_default: bool,
@@ -245,7 +263,13 @@ def test_resolve_matches_plain_rule(
         DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED=str(tenant_enabled).lower(),
         DPM_DEFAULT_POLICY_PACK_ID="dpm_global_v1" if with_default else None,
     )
-    runtime = PolicyRuntime.from_mapping(env)
+    runtime = PolicyRuntime.from_mapping(env, strict=strict)
+    if strict and any(_misread(value) for value in (request, tenant_pack, tenant)):
+        with pytest.raises(PolicyHeaderError):
+            runtime.resolve(
+                policy_pack_id=request, tenant_policy_pack_id=tenant_pack, tenant_id=tenant
+            )
+        return
     resolution = runtime.resolve(
         policy_pack_id=request, tenant_policy_pack_id=tenant_pack, tenant_id=tenant
     )
