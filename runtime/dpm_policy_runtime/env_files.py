@@ -2,6 +2,8 @@
 
 The container format is always read strictly, whatever the mode: it is our compiler's
 output, not something the engine parses, so a malformed file is a build or mount error.
+``env.json`` carries the version of its format; a version this runtime does not know is
+refused, naming both.
 """
 
 from __future__ import annotations
@@ -16,7 +18,21 @@ from dpm_policy_runtime.problems import ConfigProblem
 from dpm_policy_runtime.safe_text import display_key
 from dpm_policy_runtime.variables import VARIABLES
 
-__all__ = ["parse_dotenv", "parse_env_json", "read_variables", "variables_from_bytes"]
+__all__ = [
+    "FORMAT_KEY",
+    "FORMAT_VERSION",
+    "parse_dotenv",
+    "parse_env_json",
+    "read_variables",
+    "variables_from_bytes",
+]
+
+# The format of env.json this runtime reads, and the key that names it. Format 1: one JSON
+# object of variable name -> text, plus this key. A file without the key (written before the
+# key existed) has the same layout and reads as format 1. Raise the number, and teach this
+# module the new layout, whenever a reader of format 1 would misread the new files.
+FORMAT_VERSION = 1
+FORMAT_KEY = "format_version"
 
 # NAME='value' where a single quote inside is written '\'' (close, escaped quote, reopen):
 # what bash's printf %q-free quoting produces and what `set -a; . file` reads back.
@@ -66,12 +82,15 @@ def parse_env_json(text: str, source: str) -> dict[str, str]:
         raise PolicyConfigError(
             [ConfigProblem(source, "", "type", "must be a JSON object of variable -> string")]
         )
+    _check_format(raw.get(FORMAT_KEY, FORMAT_VERSION), source)
     problems = [
         ConfigProblem(source, display_key(name), "duplicate", "variable set twice")
         for name in raw.duplicates
     ]
     variables: dict[str, str] = {}
     for name, value in raw.items():
+        if name == FORMAT_KEY:
+            continue
         if isinstance(value, str):
             variables[name] = value
         else:
@@ -86,6 +105,31 @@ def parse_env_json(text: str, source: str) -> dict[str, str]:
     if problems:
         raise PolicyConfigError(problems)
     return variables
+
+
+def _check_format(version: object, source: str) -> None:
+    """Refuse a format other than :data:`FORMAT_VERSION`, naming both."""
+    if version == FORMAT_VERSION and type(version) is int:
+        return
+    if type(version) is int and version > FORMAT_VERSION:
+        fix = (
+            "install the dpm-policy-runtime of the dpm-policy that compiled it, or compile "
+            "with this one"
+        )
+    else:
+        fix = "recompile it with dpm-policy compile"
+    shown = json.dumps(version)[:40]
+    raise PolicyConfigError(
+        [
+            ConfigProblem(
+                source,
+                FORMAT_KEY,
+                "format",
+                f"format {shown} is not known to this dpm-policy-runtime, which reads format "
+                f"{FORMAT_VERSION}; {fix}",
+            )
+        ]
+    )
 
 
 def variables_from_bytes(data: bytes, source: str, *, strict: bool) -> dict[str, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from dotenv import dotenv_values
 
-from dpm_policy_runtime.env_files import parse_dotenv
+from dpm_policy_runtime.env_files import FORMAT_KEY, FORMAT_VERSION, parse_dotenv
 
 
 def bash_source(
@@ -47,8 +47,10 @@ def runtime_dotenv(path: Path) -> dict[str, str]:
 
 
 def env_json(path: Path) -> dict[str, str]:
-    loaded: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
+    """The variables of an ``env.json``: every key but its format version."""
+    loaded: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    assert loaded[FORMAT_KEY] == FORMAT_VERSION
+    return {name: str(value) for name, value in loaded.items() if name != FORMAT_KEY}
 
 
 def configmap_data(path: Path) -> dict[str, str]:

@@ -64,6 +64,7 @@ def test_layout_and_values(repo: Path, tmp_path: Path) -> None:
     )
     dev = json.loads(files["dev/env.json"])
     assert dev == {
+        "format_version": 1,
         "DPM_POLICY_PACKS_ENABLED": "true",
         "DPM_DEFAULT_POLICY_PACK_ID": "std",
         "DPM_POLICY_PACK_CATALOG_JSON": '{"alt":{"version":"1"},"std":{"turnover_policy":'

@@ -12,7 +12,7 @@ from dotenv import dotenv_values
 from runtime_fixtures import variables
 
 from dpm_policy_runtime import PolicyConfigError, PolicyRuntime
-from dpm_policy_runtime.env_files import parse_dotenv
+from dpm_policy_runtime.env_files import FORMAT_VERSION, parse_dotenv
 
 
 def _quote(value: str) -> str:
@@ -157,3 +157,50 @@ def test_fingerprint_is_stable_and_sensitive() -> None:
     empty = "7ff4046737dc0286e9254a89938a5c6d16cb66708224e2a13208a91d5bad0148"
     assert PolicyRuntime.from_mapping({}).fingerprint == empty
     assert PolicyRuntime.from_mapping({}, strict=False).fingerprint == empty
+
+
+# -- the format version of env.json --------------------------------------------------------
+
+
+def _env_json(**extra: object) -> bytes:
+    return json.dumps({**extra, **variables()}).encode("utf-8")
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_env_json_of_this_format_reads_and_the_key_is_not_a_variable(strict: bool) -> None:
+    runtime = PolicyRuntime.from_bytes(
+        _env_json(format_version=FORMAT_VERSION), "env.json", strict=strict
+    )
+    assert runtime.fingerprint == PolicyRuntime.from_mapping(variables()).fingerprint
+
+
+def test_env_json_without_a_format_version_is_format_one() -> None:
+    """Compilers before the key wrote the same layout."""
+    assert FORMAT_VERSION == 1
+    assert PolicyRuntime.from_bytes(_env_json(), "env.json").enabled is True
+
+
+@pytest.mark.parametrize("strict", [True, False])
+@pytest.mark.parametrize(
+    ("version", "shown", "fix"),
+    [
+        (2, "format 2", "install the dpm-policy-runtime of the dpm-policy that compiled it"),
+        (0, "format 0", "recompile it"),
+        ("1", 'format "1"', "recompile it"),
+        (True, "format true", "recompile it"),
+        (None, "format null", "recompile it"),
+    ],
+)
+def test_env_json_of_an_unknown_format_is_refused_naming_both_versions(
+    strict: bool, version: object, shown: str, fix: str
+) -> None:
+    with pytest.raises(PolicyConfigError) as caught:
+        PolicyRuntime.from_bytes(_env_json(format_version=version), "env.json", strict=strict)
+    (problem,) = caught.value.problems
+    assert (problem.variable, problem.path, problem.code) == (
+        "env.json",
+        "format_version",
+        "format",
+    )
+    assert f"{shown} is not known to this dpm-policy-runtime, which reads format 1" in str(problem)
+    assert fix in problem.message

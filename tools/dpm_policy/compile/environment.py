@@ -24,6 +24,7 @@ from dpm_policy.model import EnvironmentFile
 from dpm_policy.model.types import CatalogDeliveryName
 from dpm_policy.problems import Position, Problem
 from dpm_policy.repository import Entry, Repository
+from dpm_policy_runtime.env_files import FORMAT_KEY, FORMAT_VERSION
 from dpm_policy_runtime.variables import CATALOG_JSON
 
 __all__ = [
@@ -189,7 +190,10 @@ def build_environment(
     dotenv_header, configmap_header = _headers(name, model.catalog_delivery)
     configmap = render_configmap(name, delivered, source_commit, configmap_header)
     files: dict[str, bytes] = {
-        "env.json": pretty_json(variables, sort_keys=False).encode("utf-8"),
+        # The runtime's snapshot: its format version first, then every compiled variable.
+        "env.json": pretty_json({FORMAT_KEY: FORMAT_VERSION, **variables}, sort_keys=False).encode(
+            "utf-8"
+        ),
         "dpm-policy.env": render_dotenv(delivered, dotenv_header).encode("utf-8"),
         "configmap.yaml": configmap.text.encode("utf-8"),
         "catalog.json": pretty_json(catalog).encode("utf-8"),
