@@ -20,8 +20,20 @@ def location_of(variable: str, path: str) -> str:
     return f"{variable}: {path}" if path else variable
 
 
+class _Located:
+    """``location``, from a finding's ``variable`` and ``path``."""
+
+    variable: str
+    path: str
+
+    @property
+    def location(self) -> str:
+        """E.g. ``DPM_POLICY_PACK_CATALOG_JSON: dpm_x.turnover_policy.max_turnover_pct``."""
+        return location_of(self.variable, self.path)
+
+
 @dataclass(frozen=True)
-class ConfigProblem:
+class ConfigProblem(_Located):
     """One reason strict loading refused the configuration.
 
     ``code`` is stable (for tests and tooling), ``message`` is written for the author and ends
@@ -33,17 +45,12 @@ class ConfigProblem:
     code: str
     message: str
 
-    @property
-    def location(self) -> str:
-        """E.g. ``DPM_POLICY_PACK_CATALOG_JSON: dpm_x.turnover_policy.max_turnover_pct``."""
-        return location_of(self.variable, self.path)
-
     def __str__(self) -> str:
         return f"{self.location}: {self.code}: {self.message}"
 
 
 @dataclass(frozen=True)
-class Dropped:
+class Dropped(_Located):
     """One thing the lenient parse lost or reinterpreted, as the engine does silently."""
 
     variable: str
@@ -51,17 +58,12 @@ class Dropped:
     kind: DropKind
     reason: str
 
-    @property
-    def location(self) -> str:
-        """Same form as :attr:`ConfigProblem.location`."""
-        return location_of(self.variable, self.path)
-
     def __str__(self) -> str:
         return f"{self.location}: {self.kind}: {self.reason}"
 
 
 @dataclass(frozen=True)
-class Unchecked:
+class Unchecked(_Located):
     """A value the engine applies as written although its ``EngineOptions`` would refuse it.
 
     The engine's pack model does not check these bounds and ``model_copy`` does not validate
@@ -72,11 +74,6 @@ class Unchecked:
     variable: str
     path: str
     reason: str
-
-    @property
-    def location(self) -> str:
-        """Same form as :attr:`ConfigProblem.location`."""
-        return location_of(self.variable, self.path)
 
     def __str__(self) -> str:
         return f"{self.location}: unchecked: {self.reason}"
