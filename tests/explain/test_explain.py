@@ -136,3 +136,26 @@ def test_an_id_that_names_nothing_exits_1_with_the_id_meant(
     assert "did you mean 'dpm_standard_v1'?" in capsys.readouterr().err
     assert main(["explain", "--root", str(REPO_ROOT), "--env", "Dev"]) == 2
     assert "unknown environment 'Dev'; did you mean 'dev'?" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "reason"),
+    [
+        ("--tenant", "meridian\tpension", "contains control characters"),
+        ("--pack", "p" * 257, "longer than 256 characters (257)"),
+    ],
+)
+def test_an_id_no_header_can_carry_exits_2_and_is_not_echoed(
+    compiled: tuple[Repository, Path],
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    value: str,
+    reason: str,
+) -> None:
+    _, out = compiled
+    base = ["explain", "--root", str(REPO_ROOT), "--env", "dev", "--dist", str(out)]
+    assert main([*base, option, value]) == 2
+    err = capsys.readouterr().err
+    assert reason in err
+    assert value not in err
+    assert "Traceback" not in err

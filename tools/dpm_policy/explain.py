@@ -18,7 +18,7 @@ from dpm_policy.inheritance import FlatPack, flatten
 from dpm_policy.repository import Repository, load_repository
 from dpm_policy.review.values import shown
 from dpm_policy.suggest import did_you_mean, fix_for_unknown
-from dpm_policy_runtime import PolicyRuntime, Resolution
+from dpm_policy_runtime import PolicyHeaderError, PolicyRuntime, Resolution
 from dpm_policy_runtime.fields import FIELDS_BY_PATH
 from dpm_policy_runtime.frozen import FrozenMap
 
@@ -115,7 +115,11 @@ def explain_with_runtime(
     policy_pack_id: str | None = None,
 ) -> Explanation:
     """Explain one request against an already loaded runtime (compiled output)."""
-    resolution = runtime.resolve(policy_pack_id=policy_pack_id, tenant_id=tenant_id)
+    try:
+        resolution = runtime.resolve(policy_pack_id=policy_pack_id, tenant_id=tenant_id)
+    except PolicyHeaderError as error:
+        # Too long for a header, or a control character inside: no request can carry it.
+        raise UsageError(str(error).replace(" header ", " ", 1)) from None
     packs = repository.pack_index()
     flat, _ = flatten(packs)
     return Explanation(
