@@ -2,8 +2,16 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# How problems are printed: text, json or github (CI passes github for inline annotations).
+FORMAT ?= text
+# compile: the environments to build (default: every one), e.g. ENV=prod.
+ENV ?=
+# review, rules: the commit the change is compared with; review writes its report to REPORT.
+BASE ?= origin/main
+REPORT ?= /dev/stdout
 
-.PHONY: setup setup-dev compile validate lint test test-fast clean
+.PHONY: setup setup-dev compile validate schema-check codeowners-check fmt-check review rules \
+	lint test test-fast clean
 
 ## setup: create .venv with the tool and what it needs to run (no test or lint tools)
 setup: $(VENV)/.installed
@@ -23,11 +31,30 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 ## compile: the main job: validate the repository's content and compile every environment into dist/
 compile: setup
-	$(BIN)/dpm-policy validate
-	$(BIN)/dpm-policy compile
+	$(BIN)/dpm-policy validate --format $(FORMAT)
+	$(BIN)/dpm-policy compile --format $(FORMAT) $(addprefix --env ,$(ENV))
 
+## validate: every file against its model and the cross-file rules
 validate: setup
-	$(BIN)/dpm-policy validate
+	$(BIN)/dpm-policy validate --format $(FORMAT)
+
+## schema-check, codeowners-check, fmt-check: the generated and canonical files are current
+schema-check: setup
+	$(BIN)/dpm-policy schema --check --format $(FORMAT)
+
+codeowners-check: setup
+	$(BIN)/dpm-policy codeowners --check --format $(FORMAT)
+
+fmt-check: setup
+	$(BIN)/dpm-policy fmt --check --format $(FORMAT)
+
+## review: the pull-request report of the working tree against BASE, written to REPORT
+review: setup
+	$(BIN)/dpm-policy diff --base "$(BASE)" --format markdown > "$(REPORT)"
+
+## rules: the change rules of the working tree against BASE
+rules: setup
+	$(BIN)/dpm-policy diff --base "$(BASE)" --check --format $(FORMAT)
 
 ## lint: ruff, mypy (strict, on the package) and the generated-file checks
 lint: setup-dev

@@ -5,11 +5,7 @@ from __future__ import annotations
 from dpm_policy_runtime.frozen import FrozenMap
 from dpm_policy_runtime.problems import ConfigProblem, Dropped
 from dpm_policy_runtime.safe_text import safe_repr
-from dpm_policy_runtime.variables import (
-    POLICY_PACKS_ENABLED,
-    REPLAY_ENABLED,
-    TENANT_RESOLUTION_ENABLED,
-)
+from dpm_policy_runtime.switches import SWITCHES
 
 __all__ = ["FLAG_DEFAULTS", "TRUE_WORDS", "env_flag", "lenient_flag", "strict_flag"]
 
@@ -17,12 +13,12 @@ __all__ = ["FLAG_DEFAULTS", "TRUE_WORDS", "env_flag", "lenient_flag", "strict_fl
 # "y", "t", "enabled" and "".
 TRUE_WORDS: frozenset[str] = frozenset({"1", "true", "yes", "on"})
 
-# The engine's default for each flag when the variable is unset.
+# The engine's default for each flag when the variable is unset, from the switch table.
 FLAG_DEFAULTS: FrozenMap[str, bool] = FrozenMap(
     {
-        POLICY_PACKS_ENABLED: False,
-        TENANT_RESOLUTION_ENABLED: False,
-        REPLAY_ENABLED: True,
+        spec.variable: bool(spec.engine_default)
+        for spec in SWITCHES
+        if spec.kind == "flag" and spec.variable is not None
     }
 )
 

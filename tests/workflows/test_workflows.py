@@ -111,3 +111,35 @@ def test_the_workflow_init_writes_passes_actionlint_pinned_and_read_only(tmp_pat
         for action in re.findall(r"uses:\s*(\S+)", path.read_text(encoding="utf-8"))
     }
     assert set(re.findall(r"uses:\s*(\S+)", WORKFLOW)) <= ours
+
+
+def _make_targets() -> set[str]:
+    text = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    return set(re.findall(r"^([a-z][\w-]*):", text, flags=re.MULTILINE))
+
+
+def _run_lines(workflow: Path) -> list[str]:
+    document = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    lines = []
+    for job in document["jobs"].values():
+        for step in job.get("steps", []):
+            lines.extend(line.strip() for line in str(step.get("run", "")).splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_workflows_run_the_makefiles_targets(workflow: Path) -> None:
+    """What CI runs is what a person runs: each gate is a Makefile target, never the tools
+    called directly."""
+    targets = _make_targets()
+    lines = _run_lines(workflow)
+    for line in lines:
+        assert not re.search(r"\b(dpm-policy|pytest|ruff|mypy|pip)\b", line), line
+    named = {target for line in lines for target in re.findall(r"\bmake ([a-z][\w-]*)", line)}
+    assert named
+    assert named <= targets
+
+
+def test_pull_requests_run_make_lint() -> None:
+    lines = _run_lines(REPO_ROOT / ".github" / "workflows" / "pull-request.yml")
+    assert "make lint" in lines

@@ -21,6 +21,7 @@ from dpm_policy.suggest import did_you_mean, fix_for_unknown
 from dpm_policy_runtime import PolicyHeaderError, PolicyRuntime, Resolution
 from dpm_policy_runtime.fields import FIELDS_BY_PATH
 from dpm_policy_runtime.frozen import FrozenMap
+from dpm_policy_runtime.switches import deciding_switch
 
 __all__ = ["Explanation", "OptionOrigin", "explain", "explain_with_runtime"]
 
@@ -66,16 +67,12 @@ def _decided_at(
             else ("default_policy_pack",)
         )
         return f"{tenant.file}:{tenant.document.position(path).line}"
-    if resolution.source in ("GLOBAL_DEFAULT", "DISABLED"):
+    switch = deciding_switch(resolution.source)
+    if switch is not None:
         env = repository.environment_index().get(environment)
         if env is None:
             return None
-        key = (
-            "default_policy_pack"
-            if resolution.source == "GLOBAL_DEFAULT"
-            else ("policy_packs_enabled")
-        )
-        return f"{env.file}:{env.document.position((key,)).line}"
+        return f"{env.file}:{env.document.position((switch.key,)).line}"
     return None
 
 

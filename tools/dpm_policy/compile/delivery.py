@@ -2,7 +2,8 @@
 
 An environment's ``catalog_delivery`` decides. With ``environment`` (the default) every compiled
 variable goes into ``dpm-policy.env`` and the ConfigMap, the files delivered into the engine's
-process environment. With ``postgres``, ``DPM_POLICY_PACK_CATALOG_JSON`` is left out of both:
+process environment. With ``postgres``, the catalog's variable (``CATALOG_JSON``) is left out of
+both:
 ``dpm-policy publish`` writes the catalog to the engine's Postgres table, the only place the
 engine at HEAD reads packs from (docs/engine-contract.md sections 7 and 9.1), so the kernel's limit
 on one variable no longer applies to it. ``env.json`` and ``catalog.json`` hold the catalog

@@ -25,6 +25,7 @@ from dpm_policy.model.types import CatalogDeliveryName
 from dpm_policy.problems import Position, Problem
 from dpm_policy.repository import Entry, Repository
 from dpm_policy_runtime.env_files import FORMAT_KEY, FORMAT_VERSION
+from dpm_policy_runtime.switches import ENGINE_SWITCHES
 from dpm_policy_runtime.variables import CATALOG_JSON
 
 __all__ = [
@@ -69,13 +70,7 @@ def _source_locator(
     env: Entry[EnvironmentFile], flat: Mapping[str, FlatPack], repository: Repository
 ) -> Locator:
     document = env.document
-    keys = (
-        "packs",
-        "policy_packs_enabled",
-        "tenant_resolution_enabled",
-        "idempotency_replay_enabled",
-        "default_policy_pack",
-    )
+    keys = ("packs", *(spec.key for spec in ENGINE_SWITCHES))
     name = env.model.environment
 
     @functools.cache
@@ -105,10 +100,7 @@ def _expected(
     model: EnvironmentFile, flat: Mapping[str, FlatPack], tenant_map: Mapping[str, str]
 ) -> View:
     return View(
-        enabled=model.policy_packs_enabled,
-        default_policy_pack_id=model.default_policy_pack,
-        tenant_resolution_enabled=model.tenant_resolution_enabled,
-        replay_default=model.idempotency_replay_enabled,
+        switches={spec.key: getattr(model, spec.key) for spec in ENGINE_SWITCHES},
         packs={
             pack_id: (
                 flat[pack_id].version,

@@ -33,6 +33,7 @@ from dpm_policy_runtime import PolicyConfigError, PolicyRuntime
 from dpm_policy_runtime.decimals import canonical_decimal
 from dpm_policy_runtime.env_files import read_variables
 from dpm_policy_runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT
+from dpm_policy_runtime.switches import ENGINE_SWITCHES, SwitchSpec, flag_text, switch_text
 from dpm_policy_runtime.variables import CATALOG_JSON
 
 __all__ = [
@@ -69,7 +70,7 @@ def shown(value: Normal) -> str:
     """A setting as an author would write it."""
     kind, body = value
     if kind == "bool":
-        return "true" if body else "false"
+        return flag_text(bool(body))
     if kind == "decimal":
         return f"'{body}'"
     if kind == "groups":
@@ -82,10 +83,8 @@ def shown(value: Normal) -> str:
 class View:
     """What one reading of the configuration holds (or what the source says it must)."""
 
-    enabled: bool
-    default_policy_pack_id: str | None
-    tenant_resolution_enabled: bool
-    replay_default: bool
+    # Switch key -> value, for each engine switch of the switch table.
+    switches: Mapping[str, object]
     # pack id -> (version, dotted path -> setting)
     packs: Mapping[str, tuple[str, Mapping[str, Normal]]]
     tenant_map: Mapping[str, str]
@@ -95,10 +94,11 @@ class View:
 def view_of_runtime(runtime: PolicyRuntime) -> View:
     """The runtime's snapshot as a :class:`View`."""
     return View(
-        enabled=runtime.enabled,
-        default_policy_pack_id=runtime.default_policy_pack_id,
-        tenant_resolution_enabled=runtime.tenant_resolution_enabled,
-        replay_default=runtime.replay_default,
+        switches={
+            spec.key: getattr(runtime, spec.snapshot)
+            for spec in ENGINE_SWITCHES
+            if spec.snapshot is not None
+        },
         packs={
             pack_id: (pack.version, {path: normal(v) for path, v in pack.values.items()})
             for pack_id, pack in runtime.catalog.items()
@@ -156,24 +156,16 @@ def compare_views(expected: View, actual: View, locator: Locator, reading: str) 
             )
         )
 
-    for key, want, got in (
-        ("policy_packs_enabled", expected.enabled, actual.enabled),
-        (
-            "tenant_resolution_enabled",
-            expected.tenant_resolution_enabled,
-            actual.tenant_resolution_enabled,
-        ),
-        ("idempotency_replay_enabled", expected.replay_default, actual.replay_default),
-    ):
-        if want is not got:
-            differ(locator.of_environment(key), key, _flag(want), _flag(got))
-    if expected.default_policy_pack_id != actual.default_policy_pack_id:
-        differ(
-            locator.of_environment("default_policy_pack"),
-            "the default pack",
-            _id(expected.default_policy_pack_id),
-            _id(actual.default_policy_pack_id),
-        )
+    for spec in ENGINE_SWITCHES:
+        want, got = expected.switches.get(spec.key), actual.switches.get(spec.key)
+        if want != got or type(want) is not type(got):
+            what = spec.key if spec.kind == "flag" else f"the {spec.label}"
+            differ(
+                locator.of_environment(spec.key),
+                what,
+                _switch(spec, want),
+                _switch(spec, got),
+            )
     for pack_id in sorted(expected.packs.keys() - actual.packs.keys()):
         problems.append(_problem(locator.of_pack(pack_id), f"{reading} lacks pack '{pack_id}'"))
     for pack_id in sorted(actual.packs.keys() - expected.packs.keys()):
@@ -220,12 +212,13 @@ def compare_views(expected: View, actual: View, locator: Locator, reading: str) 
     return problems
 
 
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
-
-
 def _id(value: str | None) -> str:
     return "none" if value is None else f"'{value}'"
+
+
+def _switch(spec: SwitchSpec, value: object) -> str:
+    text = switch_text(spec, value)
+    return text if spec.kind == "flag" and text is not None else _id(text)
 
 
 def bounds_problems(view: View, locator: Locator) -> list[Problem]:

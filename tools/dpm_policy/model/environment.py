@@ -17,8 +17,12 @@ from dpm_policy.model.types import (
     PolicyId,
     Text,
 )
+from dpm_policy_runtime.switches import SWITCHES_BY_KEY
 
 __all__ = ["EnvironmentFile"]
+
+# The switches' descriptions come from their table, like every other use of them.
+_SWITCHES = SWITCHES_BY_KEY
 
 
 class EnvironmentFile(StrictModel):
@@ -42,35 +46,22 @@ class EnvironmentFile(StrictModel):
         examples=["uat"],
     )
     policy_packs_enabled: PolicyBool = Field(
-        description="DPM_POLICY_PACKS_ENABLED: whether the engine applies policy packs at all.",
+        description=_SWITCHES["policy_packs_enabled"].description,
     )
     tenant_resolution_enabled: PolicyBool = Field(
-        description=(
-            "DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED: whether tenants' default packs are "
-            "looked up from X-Tenant-Id."
-        ),
+        description=_SWITCHES["tenant_resolution_enabled"].description,
     )
     idempotency_replay_enabled: PolicyBool = Field(
-        description=(
-            "DPM_IDEMPOTENCY_REPLAY_ENABLED: whether repeated simulate requests replay their "
-            "stored result (a pack may override it)."
-        ),
+        description=_SWITCHES["idempotency_replay_enabled"].description,
     )
     default_policy_pack: Annotated[PolicyId | None, NotNull] = Field(
         default=None,
-        description="DPM_DEFAULT_POLICY_PACK_ID: the pack for requests that select none.",
+        description=_SWITCHES["default_policy_pack"].description,
         examples=["dpm_standard_v1"],
     )
     catalog_delivery: CatalogDelivery = Field(
         default=DEFAULT_CATALOG_DELIVERY,
-        description=(
-            "How the catalog reaches the engine. environment (the default): "
-            "DPM_POLICY_PACK_CATALOG_JSON goes into dpm-policy.env and the ConfigMap with the "
-            "other variables, where Linux allows it at most 131,042 bytes. postgres: it is left "
-            "out of them, and dpm-policy publish --env <environment> --apply writes it to the "
-            "engine's Postgres catalog, the only place the engine reads packs from since "
-            "2026-02-25. env.json and catalog.json hold the catalog either way."
-        ),
+        description=_SWITCHES["catalog_delivery"].description,
         examples=["postgres"],
     )
     packs: list[PolicyId] = Field(

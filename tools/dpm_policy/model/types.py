@@ -18,6 +18,7 @@ from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from dpm_policy_runtime.decimals import canonical_decimal
+from dpm_policy_runtime.switches import flag_text
 
 __all__ = [
     "CATALOG_DELIVERIES",
@@ -61,7 +62,7 @@ def shown(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return flag_text(value)
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:37] + "..."
         return repr(text)

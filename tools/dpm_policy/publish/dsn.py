@@ -1,9 +1,11 @@
-"""Where the catalog's DSN comes from, and how its password is kept out of every output.
+"""Where the catalog's DSN comes from; its password is kept out of every output by the CLI's
+secret filter (``dpm_policy.redact``).
 
-The DSN is taken from ``--dsn`` or else ``DPM_POLICY_PACK_POSTGRES_DSN``, the engine's own
-variable (docs/engine-contract.md section 7). We do not fall back to the engine's second choice,
-``DPM_SUPPORTABILITY_POSTGRES_DSN``: a production engine refuses to start without the explicit
-catalog DSN, so publishing through the fallback would target a database the engine may not read.
+The DSN is taken from ``--dsn`` or else the engine's own catalog DSN variable
+(``dpm_policy_runtime.variables.POSTGRES_DSN``, docs/engine-contract.md section 7). We do not
+fall back to the engine's second choice, its supportability DSN: a production engine refuses to
+start without the explicit catalog DSN, so publishing through the fallback would target a
+database the engine may not read.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class Dsn:
 
 
 def resolve_dsn(explicit: str | None, environ: Mapping[str, str]) -> Dsn:
-    """The DSN from ``--dsn`` if given, else from ``DPM_POLICY_PACK_POSTGRES_DSN``.
+    """The DSN from ``--dsn`` if given, else from the catalog DSN variable.
 
     Raises DsnError when neither is set or the value is not a PostgreSQL connection string.
     The error never quotes the value, which may hold a password.

@@ -4,6 +4,7 @@ catalog entries, switches, and what every audience gets before and after."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from dpm_policy.review.cohorts import tenant_impact
 from dpm_policy.review.compiled import CompiledEnvironment
@@ -18,6 +19,7 @@ from dpm_policy.review.model import (
 )
 from dpm_policy.review.values import field_changes
 from dpm_policy_runtime import PolicyRuntime
+from dpm_policy_runtime.switches import SWITCHES
 from dpm_policy_runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
 
 __all__ = ["compare_environment"]
@@ -68,10 +70,6 @@ def _requests(
     return tuple(changes)
 
 
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
-
-
 def _default_effect(new: PolicyRuntime) -> str:
     target = new.default_policy_pack_id
     return (
@@ -81,58 +79,49 @@ def _default_effect(new: PolicyRuntime) -> str:
     )
 
 
+def _packs_effect(new: PolicyRuntime) -> str:
+    if new.enabled:
+        return "policy packs apply again: every audience gets its pack"
+    return "every request gets no pack: the request's own options apply to every audience"
+
+
+def _tenants_effect(new: PolicyRuntime) -> str:
+    if new.tenant_resolution_enabled:
+        return "mapped tenants get their own pack again"
+    return "every mapped tenant falls to the default: " + _default_effect(new)
+
+
+# What a change of each switch of the switch table does to the audiences, given the new side.
+_EFFECTS: dict[str, Callable[[PolicyRuntime], str]] = {
+    "policy_packs_enabled": _packs_effect,
+    "tenant_resolution_enabled": _tenants_effect,
+    "idempotency_replay_enabled": lambda new: (
+        "simulate's replay default for packs that do not set it"
+    ),
+    "default_policy_pack": _default_effect,
+    "catalog_delivery": lambda new: (
+        "how the catalog reaches the engine; no audience's settings change by it"
+    ),
+}
+
+
+def _no_audience_effect(new: PolicyRuntime) -> str:
+    return "how this reaches the engine; no audience's settings change by it"
+
+
 def _settings(
     old_env: CompiledEnvironment, new_env: CompiledEnvironment
 ) -> tuple[SettingChange, ...]:
-    old, new = old_env.runtime, new_env.runtime
-    packs_effect = (
-        "policy packs apply again: every audience gets its pack"
-        if new.enabled
-        else "every request gets no pack: the request's own options apply to every audience"
-    )
-    tenants_effect = (
-        "mapped tenants get their own pack again"
-        if new.tenant_resolution_enabled
-        else "every mapped tenant falls to the default: " + _default_effect(new)
-    )
-    pairs = (
-        (
-            "packs enabled",
-            "DPM_POLICY_PACKS_ENABLED",
-            _flag(old.enabled),
-            _flag(new.enabled),
-            packs_effect,
-        ),
-        (
-            "tenant resolution enabled",
-            "DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED",
-            _flag(old.tenant_resolution_enabled),
-            _flag(new.tenant_resolution_enabled),
-            tenants_effect,
-        ),
-        (
-            "idempotency replay enabled",
-            "DPM_IDEMPOTENCY_REPLAY_ENABLED",
-            _flag(old.replay_default),
-            _flag(new.replay_default),
-            "simulate's replay default for packs that do not set it",
-        ),
-        (
-            "default pack",
-            "DPM_DEFAULT_POLICY_PACK_ID",
-            old.default_policy_pack_id,
-            new.default_policy_pack_id,
-            _default_effect(new),
-        ),
-        (
-            "catalog delivery",
-            "catalog_delivery",
-            old_env.catalog_delivery,
-            new_env.catalog_delivery,
-            "how the catalog reaches the engine; no audience's settings change by it",
-        ),
-    )
-    return tuple(SettingChange(*pair) for pair in pairs if pair[2] != pair[3])
+    """Each switch of the switch table whose value differs, with its effect."""
+    changes = []
+    for spec in SWITCHES:
+        before, after = old_env.switch(spec), new_env.switch(spec)
+        if before != after:
+            effect = _EFFECTS.get(spec.key, _no_audience_effect)(new_env.runtime)
+            changes.append(
+                SettingChange(spec.label, spec.variable or spec.key, before, after, effect)
+            )
+    return tuple(changes)
 
 
 def _sizes(

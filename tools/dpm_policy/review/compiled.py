@@ -4,18 +4,19 @@ the runtime resolver, exactly as the engine would read it."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dpm_policy.compile.pipeline import compile_repository
 from dpm_policy.inheritance import FlatPack, flatten
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.model import EnvironmentFile
-from dpm_policy.model.types import DEFAULT_CATALOG_DELIVERY
 from dpm_policy.problems import Problem
 from dpm_policy.repository import KINDS, Entry, Repository
 from dpm_policy.review.sources import Side
 from dpm_policy_runtime import PolicyRuntime
+from dpm_policy_runtime.switches import SWITCHES, SwitchSpec, switch_text
 
 __all__ = ["CompiledEnvironment", "CompiledSide", "compile_side"]
 
@@ -28,8 +29,14 @@ class CompiledEnvironment:
     runtime: PolicyRuntime
     # variable -> (bytes, limit)
     sizes: dict[str, tuple[int, int]]
-    # How the catalog reaches the engine: through the variables, or through Postgres.
-    catalog_delivery: str = DEFAULT_CATALOG_DELIVERY
+    # Delivery switch key -> its choice, as the manifest records it (switch table, ``delivery``).
+    deliveries: Mapping[str, str] = field(default_factory=dict)
+
+    def switch(self, spec: SwitchSpec) -> str | None:
+        """A switch's value as it is shown: read by the runtime, or recorded in the manifest."""
+        if spec.snapshot is not None:
+            return switch_text(spec, getattr(self.runtime, spec.snapshot))
+        return self.deliveries.get(spec.key, switch_text(spec, spec.engine_default))
 
 
 @dataclass(frozen=True)
@@ -62,8 +69,12 @@ def _read(folder: Path, name: str) -> CompiledEnvironment:
         variable: (int(entry["bytes"]), int(entry["limit"]))
         for variable, entry in manifest.get("variables", {}).items()
     }
-    delivery = str(manifest.get("catalog_delivery", DEFAULT_CATALOG_DELIVERY))
-    return CompiledEnvironment(name, runtime, sizes, delivery)
+    deliveries = {
+        spec.key: str(manifest[spec.key])
+        for spec in SWITCHES
+        if spec.kind == "delivery" and spec.key in manifest
+    }
+    return CompiledEnvironment(name, runtime, sizes, deliveries)
 
 
 def compile_side(side: Side, out: Path) -> CompiledSide:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from dpm_policy.review.model import Direction
 from dpm_policy_runtime.fields import FieldSpec
+from dpm_policy_runtime.switches import flag_text
 
 __all__ = ["direction_of", "unset_meaning"]
 
@@ -59,5 +60,5 @@ def unset_meaning(spec: FieldSpec) -> str:
     if spec.engine_default is None:
         return "the request's own, no cap by default"
     default = spec.engine_default
-    text = ("true" if default else "false") if isinstance(default, bool) else str(default)
+    text = flag_text(default) if isinstance(default, bool) else str(default)
     return f"the request's own, {text} by default"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from dpm_policy.problems import Problem
+from dpm_policy_runtime.variables import DEFAULT_POLICY_PACK_ID
 
 __all__ = [
     "AUDIENCES",
@@ -247,7 +248,7 @@ class EnvironmentDiff:
         if "neutral" in audiences:
             found.add("neutral-change")
         for setting in self.settings:
-            if setting.variable == "DPM_DEFAULT_POLICY_PACK_ID":
+            if setting.variable == DEFAULT_POLICY_PACK_ID:
                 found.add("default-moved")
             else:
                 found.add("switch-changed")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from dpm_policy.review.direction import direction_of
 from dpm_policy.review.model import FieldChange
 from dpm_policy_runtime.fields import FIELDS
+from dpm_policy_runtime.switches import flag_text
 
 __all__ = ["field_changes", "shown"]
 
@@ -15,7 +16,7 @@ __all__ = ["field_changes", "shown"]
 def shown(value: object) -> str:
     """``true``, ``0.1``, ``3``: the value as an author would write it in YAML."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return flag_text(value)
     if isinstance(value, Decimal):
         text = format(value.normalize(), "f")
         return text if value != 0 else "0"
