@@ -76,22 +76,22 @@ def _with_pack_value(view: View, pack_id: str, path: str, value: object) -> View
     ("change", "where", "words"),
     [
         (
-            lambda v: dataclasses.replace(v, enabled=False),
+            lambda v: dataclasses.replace(v, switches={**v.switches, "policy_packs_enabled": False}),
             ("environments/dev.yaml", 6),
             "policy_packs_enabled",
         ),
         (
-            lambda v: dataclasses.replace(v, tenant_resolution_enabled=False),
+            lambda v: dataclasses.replace(v, switches={**v.switches, "tenant_resolution_enabled": False}),
             ("environments/dev.yaml", 7),
             "tenant_resolution_enabled",
         ),
         (
-            lambda v: dataclasses.replace(v, replay_default=False),
+            lambda v: dataclasses.replace(v, switches={**v.switches, "idempotency_replay_enabled": False}),
             ("environments/dev.yaml", 8),
             "replay",
         ),
         (
-            lambda v: dataclasses.replace(v, default_policy_pack_id=None),
+            lambda v: dataclasses.replace(v, switches={**v.switches, "default_policy_pack": None}),
             ("environments/dev.yaml", 9),
             "default pack as none",
         ),
