@@ -62,6 +62,10 @@ def test_identical_views_agree(built: EnvironmentOutput) -> None:
     assert bounds_problems(built.expected, built.locator) == []
 
 
+def _with_switch(view: View, key: str, value: object) -> View:
+    return dataclasses.replace(view, switches={**view.switches, key: value})
+
+
 def _with_pack_value(view: View, pack_id: str, path: str, value: object) -> View:
     version, values = view.packs[pack_id]
     changed = dict(values)
@@ -76,22 +80,22 @@ def _with_pack_value(view: View, pack_id: str, path: str, value: object) -> View
     ("change", "where", "words"),
     [
         (
-            lambda v: dataclasses.replace(v, switches={**v.switches, "policy_packs_enabled": False}),
+            lambda v: _with_switch(v, "policy_packs_enabled", False),
             ("environments/dev.yaml", 6),
             "policy_packs_enabled",
         ),
         (
-            lambda v: dataclasses.replace(v, switches={**v.switches, "tenant_resolution_enabled": False}),
+            lambda v: _with_switch(v, "tenant_resolution_enabled", False),
             ("environments/dev.yaml", 7),
             "tenant_resolution_enabled",
         ),
         (
-            lambda v: dataclasses.replace(v, switches={**v.switches, "idempotency_replay_enabled": False}),
+            lambda v: _with_switch(v, "idempotency_replay_enabled", False),
             ("environments/dev.yaml", 8),
             "replay",
         ),
         (
-            lambda v: dataclasses.replace(v, switches={**v.switches, "default_policy_pack": None}),
+            lambda v: _with_switch(v, "default_policy_pack", None),
             ("environments/dev.yaml", 9),
             "default pack as none",
         ),
