@@ -89,16 +89,19 @@ CANONICAL = """\
 # yaml-language-server: $schema=../schema/policy-pack.schema.json
 # The income pack.
 policy_pack_id: dpm_income_v1
-version: "2"   # quoted: the engine wants text
+version: "2" # quoted: the engine wants text
 description: >-
   Income mandates with a folded
   description.
 owners:
   - "@bank/dpm-risk" # the risk team
 extends: dpm_standard_v1
+
 turnover_policy:
-  max_turnover_pct: 0.10    # ten per cent
+  max_turnover_pct: 0.10 # ten per cent
+
 tax_policy: {enable_tax_awareness: true}
+
 constraint_policy:
   single_position_max_weight: 0.25
   group_constraints:

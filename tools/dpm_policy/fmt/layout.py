@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from dpm_policy.fmt.comments import lift, put_back
 from dpm_policy.fmt.order import KeyOrder, key_order
 from dpm_policy.fmt.roundtrip import RoundTripError, reformat
 from dpm_policy.fmt.safety import MODELINE_PREFIX, comments_of, same_data
@@ -66,12 +67,21 @@ def format_text(text: str, *, file: str, path: Path) -> FormattedText:
     kind, root = kind_of(path, source)
     order: KeyOrder | None = key_order(kind.model) if kind is not None else None
     try:
-        result = reformat(source, order)
+        lifted = lift(source)
+    except yaml.YAMLError:
+        lifted = None  # the round trip below says where and why
+    try:
+        result = reformat(lifted.text if lifted is not None else source, order)
     except RoundTripError as error:
         return FormattedText(
             None,
             [Problem(file, error.position, "syntax", f"{error.message}; fix it, then run fmt")],
         )
+    if lifted is not None:
+        placed = put_back(result, lifted, order.keys_with_children() if order else None)
+        if placed is None:
+            return _unsafe(file)
+        result = placed
     if kind is not None and root is not None:
         result = _with_modeline(result, modeline(root, path, kind))
     try:
@@ -79,17 +89,21 @@ def format_text(text: str, *, file: str, path: Path) -> FormattedText:
     except (yaml.YAMLError, RecursionError):
         safe = False
     if not safe:
-        return FormattedText(
-            None,
-            [
-                Problem(
-                    file,
-                    START,
-                    "fmt-unsafe",
-                    "left as it is: formatting would change its data or lose a comment; "
-                    "format it by hand",
-                    "warning",
-                )
-            ],
-        )
+        return _unsafe(file)
     return FormattedText(result)
+
+
+def _unsafe(file: str) -> FormattedText:
+    return FormattedText(
+        None,
+        [
+            Problem(
+                file,
+                START,
+                "fmt-unsafe",
+                "left as it is: formatting would change its data or lose a comment; "
+                "format it by hand",
+                "warning",
+            )
+        ],
+    )

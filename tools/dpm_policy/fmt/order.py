@@ -35,6 +35,10 @@ class KeyOrder:
     def rank(self, key: object) -> int:
         return self.keys.index(key) if key in self.keys else len(self.keys)
 
+    def keys_with_children(self) -> tuple[str, ...]:
+        """The keys whose value is a model's mapping: a pack's six sections, at the top."""
+        return tuple(key for key in self.keys if key in self.children)
+
 
 def _is_model(candidate: Any) -> bool:
     return isinstance(candidate, type) and issubclass(candidate, BaseModel)
