@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from dpm_policy.fmt.check import is_canonical
 from dpm_policy.fmt.comments import lift, put_back
 from dpm_policy.fmt.order import KeyOrder, key_order
 from dpm_policy.fmt.roundtrip import RoundTripError, reformat
@@ -61,11 +62,18 @@ def _with_modeline(text: str, expected: str) -> str:
     return "\n".join([expected, *kept])
 
 
-def format_text(text: str, *, file: str, path: Path) -> FormattedText:
-    """Format one file's text. ``file`` names it in problems; ``path`` locates it on disk."""
+def format_text(text: str, *, file: str, path: Path, fast: bool = True) -> FormattedText:
+    """Format one file's text. ``file`` names it in problems; ``path`` locates it on disk.
+
+    A file already in canonical layout is recognised from the C parser's events (``check``)
+    without the round trip, unless ``fast`` is false.
+    """
     source = text.removeprefix("\ufeff")
     kind, root = kind_of(path, source)
     order: KeyOrder | None = key_order(kind.model) if kind is not None else None
+    expected = modeline(root, path, kind) if kind is not None and root is not None else None
+    if fast and source == text and is_canonical(source, order, expected):
+        return FormattedText(text)
     try:
         lifted = lift(source)
     except yaml.YAMLError:
@@ -82,8 +90,8 @@ def format_text(text: str, *, file: str, path: Path) -> FormattedText:
         if placed is None:
             return _unsafe(file)
         result = placed
-    if kind is not None and root is not None:
-        result = _with_modeline(result, modeline(root, path, kind))
+    if expected is not None:
+        result = _with_modeline(result, expected)
     try:
         safe = same_data(source, result) and comments_of(source) == comments_of(result)
     except (yaml.YAMLError, RecursionError):

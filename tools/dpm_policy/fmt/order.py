@@ -8,6 +8,7 @@ formatter, is the one to complain about them.
 
 from __future__ import annotations
 
+import functools
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,7 @@ def _is_model(candidate: Any) -> bool:
     return isinstance(candidate, type) and issubclass(candidate, BaseModel)
 
 
+@functools.cache
 def key_order(model: type[BaseModel]) -> KeyOrder:
     """The canonical order of a document of ``model`` (and of every mapping inside it)."""
     children: dict[str, KeyOrder] = {}
