@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,22 +32,32 @@ class FormattedText:
     problems: list[Problem] = field(default_factory=list)
 
 
-def kind_of(path: Path, text: str) -> tuple[Kind | None, Path | None]:
+def kind_of(path: Path | str, text: str) -> tuple[Kind | None, Path | None]:
     """The file's kind and the repository root its modeline is relative to.
 
     A file inside a ``packs/``, ``tenants/`` or ``environments/`` folder is of that kind, with
     the folder's parent as its root; any other file is recognised by its id key, and gets no
     modeline, since no schema folder is known for it.
     """
-    for parent in path.parents:
-        for kind in KINDS.values():
-            if parent.name == kind.folder:
-                return kind, parent.parent
+    found = _kind_of_folder(os.path.dirname(os.path.abspath(path)))
+    if found is not None:
+        return found
     for line in text.splitlines():
         key = line.split(":", 1)[0].strip()
         if line[:1] not in (" ", "\t", "#", "-") and key in _ID_KEYS:
             return _ID_KEYS[key], None
     return None, None
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind_of_folder(folder: str) -> tuple[Kind, Path] | None:
+    """The kind of the files in ``folder`` and their repository root, if it is in a policy
+    folder (cached: fmt asks once for each file)."""
+    for parent in (Path(folder), *Path(folder).parents):
+        for kind in KINDS.values():
+            if parent.name == kind.folder:
+                return kind, parent.parent
+    return None
 
 
 def _with_modeline(text: str, expected: str) -> str:
@@ -62,7 +74,9 @@ def _with_modeline(text: str, expected: str) -> str:
     return "\n".join([expected, *kept])
 
 
-def format_text(text: str, *, file: str, path: Path, fast: bool = True) -> FormattedText:
+def format_text(
+    text: str, *, file: str, path: Path | str, fast: bool = True
+) -> FormattedText:
     """Format one file's text. ``file`` names it in problems; ``path`` locates it on disk.
 
     A file already in canonical layout is recognised from the C parser's events (``check``)
