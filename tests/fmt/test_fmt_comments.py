@@ -14,6 +14,10 @@ from dpm_policy.fmt import format_text
 
 PACK_MODELINE = "# yaml-language-server: $schema=../schema/policy-pack.schema.json\n"
 TENANT_MODELINE = "# yaml-language-server: $schema=../schema/tenant.schema.json\n"
+# A pack's header fields, in canonical order.
+PACK_HEAD = PACK_MODELINE + (
+    'policy_pack_id: dpm_x_v1\nversion: "1"\ndescription: X.\nowners: ["@bank/dpm-risk"]\n'
+)
 
 
 def _formatted(tmp_path: Path, relative: str, text: str) -> str:
@@ -28,12 +32,8 @@ def _formatted(tmp_path: Path, relative: str, text: str) -> str:
 
 
 def test_an_own_line_comment_moves_with_the_key_after_it(tmp_path: Path) -> None:
-    written = PACK_MODELINE + (
-        "policy_pack_id: dpm_x_v1\n"
-        "# Bump on every change.\n"
-        'version: "1"\n'
-        "description: X.\n"
-        'owners: ["@bank/dpm-risk"]\n'
+    head = PACK_HEAD.replace('version: "1"', '# Bump on every change.\nversion: "1"')
+    written = head + (
         "\n"
         "workflow_policy:\n"
         "  enable_workflow_gates: true\n"
@@ -41,12 +41,7 @@ def test_an_own_line_comment_moves_with_the_key_after_it(tmp_path: Path) -> None
         "turnover_policy:\n"
         "  max_turnover_pct: 0.10\n"
     )
-    assert _formatted(tmp_path, "packs/dpm_x_v1.yaml", written) == PACK_MODELINE + (
-        "policy_pack_id: dpm_x_v1\n"
-        "# Bump on every change.\n"
-        'version: "1"\n'
-        "description: X.\n"
-        'owners: ["@bank/dpm-risk"]\n'
+    assert _formatted(tmp_path, "packs/dpm_x_v1.yaml", written) == head + (
         "\n"
         "# A tenth of the portfolio per rebalance.\n"
         "turnover_policy:\n"
@@ -58,11 +53,7 @@ def test_an_own_line_comment_moves_with_the_key_after_it(tmp_path: Path) -> None
 
 
 def test_a_comment_inside_a_section_moves_with_its_key(tmp_path: Path) -> None:
-    written = PACK_MODELINE + (
-        "policy_pack_id: dpm_x_v1\n"
-        'version: "1"\n'
-        "description: X.\n"
-        'owners: ["@bank/dpm-risk"]\n'
+    written = PACK_HEAD + (
         "\n"
         "settlement_policy:\n"
         "  # Three business days.\n"
@@ -70,11 +61,7 @@ def test_a_comment_inside_a_section_moves_with_its_key(tmp_path: Path) -> None:
         "  # Only with the horizon above.\n"
         "  enable_settlement_awareness: true\n"
     )
-    assert _formatted(tmp_path, "packs/dpm_x_v1.yaml", written) == PACK_MODELINE + (
-        "policy_pack_id: dpm_x_v1\n"
-        'version: "1"\n'
-        "description: X.\n"
-        'owners: ["@bank/dpm-risk"]\n'
+    assert _formatted(tmp_path, "packs/dpm_x_v1.yaml", written) == PACK_HEAD + (
         "\n"
         "settlement_policy:\n"
         "  # Only with the horizon above.\n"
@@ -125,11 +112,7 @@ def test_an_end_of_file_comment_written_against_the_last_line_stays_there(
 
 
 def test_comment_indentation_follows_its_key(tmp_path: Path) -> None:
-    written = PACK_MODELINE + (
-        "policy_pack_id: dpm_x_v1\n"
-        'version: "1"\n'
-        "description: X.\n"
-        'owners: ["@bank/dpm-risk"]\n'
+    written = PACK_HEAD + (
         "\n"
         "constraint_policy:\n"
         "        # at most a quarter in one position\n"
@@ -138,11 +121,7 @@ def test_comment_indentation_follows_its_key(tmp_path: Path) -> None:
         "# technology\n"
         '        "sector:TECH": {max_weight: 0.30}\n'
     )
-    assert _formatted(tmp_path, "packs/dpm_x_v1.yaml", written) == PACK_MODELINE + (
-        "policy_pack_id: dpm_x_v1\n"
-        'version: "1"\n'
-        "description: X.\n"
-        'owners: ["@bank/dpm-risk"]\n'
+    assert _formatted(tmp_path, "packs/dpm_x_v1.yaml", written) == PACK_HEAD + (
         "\n"
         "constraint_policy:\n"
         "  # at most a quarter in one position\n"
@@ -200,15 +179,14 @@ def test_an_inline_comment_on_a_section_key_stays_on_it(tmp_path: Path) -> None:
 
 
 def test_one_blank_line_before_each_section_and_none_elsewhere(tmp_path: Path) -> None:
+    # A blank line inside a block of text is part of the text.
+    description = "description: |\n  First paragraph.\n\n  Second paragraph.\n"
     written = PACK_MODELINE + (
         "\n"
         "policy_pack_id: dpm_x_v1\n"
         "\n\n"
         'version: "1"\n'
-        "description: |\n"
-        "  First paragraph.\n"
-        "\n"
-        "  Second paragraph.\n"
+        f"{description}"
         'owners: ["@bank/dpm-risk"]\n'
         "turnover_policy:\n"
         "\n"
@@ -221,10 +199,7 @@ def test_one_blank_line_before_each_section_and_none_elsewhere(tmp_path: Path) -
     assert _formatted(tmp_path, "packs/dpm_x_v1.yaml", written) == PACK_MODELINE + (
         "policy_pack_id: dpm_x_v1\n"
         'version: "1"\n'
-        "description: |\n"
-        "  First paragraph.\n"
-        "\n"
-        "  Second paragraph.\n"
+        f"{description}"
         'owners: ["@bank/dpm-risk"]\n'
         "\n"
         "turnover_policy:\n"
