@@ -254,7 +254,7 @@ def test_check_diff_shows_the_change_and_makes_none(
     assert main(["fmt", "--check", "--diff", "--root", str(root)]) == 1
     captured = capsys.readouterr()
     assert captured.out == DIFF
-    assert "tenants/t1.yaml: not formatted; run dpm-policy fmt" in captured.err
+    assert "tenants/t1.yaml:1:1: error[not-formatted]: not formatted; run" in captured.err
     assert (root / "tenants" / "t1.yaml").read_text(encoding="utf-8") == MESSY_TENANT
 
 
