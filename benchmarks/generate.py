@@ -43,18 +43,18 @@ def _pack_text(rng: random.Random, pack_id: str, base: str | None, index: int) -
     ]
     if base is not None:
         lines.append(f"extends: {base}\n")
-    lines.append("turnover_policy:\n")
+    lines.append("\nturnover_policy:\n")
     lines.append(f"  max_turnover_pct: {_fraction(rng, 1, 40)}\n")
     if base is None or rng.random() < 0.5:
-        lines.append("tax_policy:\n")
+        lines.append("\ntax_policy:\n")
         lines.append(f"  enable_tax_awareness: {'true' if rng.random() < 0.6 else 'false'}\n")
         lines.append(f'  max_realized_capital_gains: "{rng.randint(1, 500) * 1000}"\n')
     if base is None or rng.random() < 0.3:
-        lines.append("settlement_policy:\n")
+        lines.append("\nsettlement_policy:\n")
         lines.append("  enable_settlement_awareness: true\n")
         lines.append(f"  settlement_horizon_days: {rng.randint(0, 10)}\n")
     if base is None or rng.random() < 0.5:
-        lines.append("constraint_policy:\n")
+        lines.append("\nconstraint_policy:\n")
         lines.append(f"  single_position_max_weight: {_fraction(rng, 5, 50)}\n")
         lines.append("  group_constraints:\n")
         for sector in rng.sample(_SECTORS, rng.randint(1, 3)):
@@ -63,14 +63,14 @@ def _pack_text(rng: random.Random, pack_id: str, base: str | None, index: int) -
             region = rng.choice(_REGIONS)
             lines.append(f'    "region:{region}": {{max_weight: {_fraction(rng, 5, 30)}}}\n')
     if base is None or rng.random() < 0.2:
-        lines.append("workflow_policy:\n")
+        lines.append("\nworkflow_policy:\n")
         lines.append(f"  enable_workflow_gates: {'true' if rng.random() < 0.8 else 'false'}\n")
         lines.append(
             f"  workflow_requires_mandate_approval: {'true' if rng.random() < 0.5 else 'false'}\n"
         )
         lines.append("  mandate_approval_already_obtained: false\n")
     if base is None and rng.random() < 0.3:
-        lines.append("idempotency_policy:\n")
+        lines.append("\nidempotency_policy:\n")
         lines.append(f"  replay_enabled: {'true' if rng.random() < 0.5 else 'false'}\n")
     return "".join(lines)
 

@@ -31,6 +31,7 @@ def test_generated_repository_validates(tmp_path: Path) -> None:
         from generate import generate
     finally:
         sys.path.pop(0)
+    from dpm_policy.fmt import format_files
     from dpm_policy.validate import validate
 
     generate(tmp_path / "repo", packs=30, tenants=200, environments=3)
@@ -40,6 +41,9 @@ def test_generated_repository_validates(tmp_path: Path) -> None:
     assert len(result.repository.tenants) == 200
     names = [env.model.environment for env in result.repository.environments]
     assert names == ["dev", "prod", "uat"]
+    # In canonical layout, as a repository kept with fmt is: the fmt --check figure times the
+    # check, not rewrites.
+    assert format_files(root=tmp_path / "repo", paths=[], check=True).changed == []
     second = tmp_path / "again"
     generate(second, packs=30, tenants=200, environments=3)
     first_bytes = sorted(

@@ -174,6 +174,8 @@ def test_unknown_environment_is_a_usage_error(
     assert "unknown environment 'staging'" in err
     assert "known: dev, prod" in err
     assert not (tmp_path / "dist").exists()
+    assert _compile(repo, tmp_path / "dist", "--env", "prd") == 2
+    assert "unknown environment 'prd'; did you mean 'prod'?" in capsys.readouterr().err
 
 
 def test_bad_source_commit_is_a_usage_error(repo: Path, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ with the models.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -72,9 +73,15 @@ def schemas() -> dict[str, str]:
     return {kind.schema_file: render_schema(kind) for kind in (*KINDS.values(), SETTINGS)}
 
 
-def modeline(root: Path, file: Path, kind: Kind) -> str:
+def modeline(root: Path, file: Path | str, kind: Kind) -> str:
     """The first line a file of ``kind`` should carry so editors find its schema."""
-    target = os.path.relpath(root / SCHEMA_DIR / kind.schema_file, file.parent)
+    return _modeline(os.fspath(root), os.path.dirname(os.fspath(file)), kind.schema_file)
+
+
+@functools.lru_cache(maxsize=4096)
+def _modeline(root: str, folder: str, schema_file: str) -> str:
+    # Cached by folder: fmt asks once for each of tens of thousands of files.
+    target = os.path.relpath(os.path.join(root, SCHEMA_DIR, schema_file), folder)
     return f"# yaml-language-server: $schema={Path(target).as_posix()}"
 
 

@@ -17,8 +17,9 @@ from dpm_policy.problems import START, Problem, sort_problems
 
 NAME = "fmt"
 HELP = (
-    "put policy files in canonical key order and indentation, keeping comments "
-    "(--check: change nothing, exit 1 naming the files that need it)"
+    "put policy files in canonical key order and layout, keeping each comment by what it "
+    "annotates (--check: change nothing, exit 1 naming the files that need it; --diff: show "
+    "the changes)"
 )
 
 
@@ -31,6 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="change nothing; exit 1 and name each file that is not formatted",
     )
     parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="print a unified diff of each change (with --check: of each change it would make)",
+    )
+    parser.add_argument(
         "paths",
         nargs="*",
         type=Path,
@@ -41,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root = find_root(args.root)
-    result = format_files(root=root, paths=list(args.paths), check=args.check)
+    result = format_files(root=root, paths=list(args.paths), check=args.check, diff=args.diff)
     problems = list(result.problems)
     if args.check:
         problems.extend(
@@ -49,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
             for name in result.changed
         )
     report_problems(sort_problems(problems), args.format)
+    # The diff goes to stdout, unless the problems' JSON is there.
+    diff_stream = sys.stderr if args.format == "json" else sys.stdout
+    for patch in result.diffs:
+        diff_stream.write(patch)
     if args.format == "text":
         if args.check and result.changed:
             sys.stderr.write(

@@ -22,6 +22,7 @@ from dpm_policy.inheritance import flatten
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.problems import Problem, sort_problems
 from dpm_policy.repository import Repository
+from dpm_policy.suggest import did_you_mean
 from dpm_policy.validate import validate
 
 __all__ = ["CompileResult", "WrittenEnvironment", "compile_repository"]
@@ -79,9 +80,10 @@ def compile_repository(
     known = validation.repository.environment_index()
     unknown = [name for name in environments if name not in known]
     if unknown:
+        hint = did_you_mean(unknown[0], known) if len(unknown) == 1 else None
         raise UsageError(
             f"unknown environment {', '.join(repr(n) for n in unknown)}; "
-            f"known: {', '.join(sorted(known)) or 'none'}"
+            + (hint or f"known: {', '.join(sorted(known)) or 'none'}")
         )
     if not validation.ok:
         return CompileResult(validation.problems, validated=False)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dpm_policy.files import write_whole
+from dpm_policy.fmt.diff import unified_diff
 from dpm_policy.fmt.files import policy_files
 from dpm_policy.fmt.layout import FormattedText, format_text
 from dpm_policy.load.source_files import relative_name
@@ -27,14 +28,19 @@ class FormatResult:
     changed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     checked: int = 0
+    # With ``diff=True``: for each changed file, the unified diff from its text to the layout.
+    diffs: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
         return [problem for problem in self.problems if problem.is_error]
 
 
-def format_files(*, root: Path, paths: list[Path], check: bool) -> FormatResult:
-    """Format (or, with ``check``, only inspect) ``paths``, or every policy file under ``root``.
+def format_files(
+    *, root: Path, paths: list[Path], check: bool, diff: bool = False
+) -> FormatResult:
+    """Format (or, with ``check``, only inspect) ``paths``, or every policy file under ``root``;
+    with ``diff``, keep a unified diff of each change.
 
     Raises ``InputError`` when a named path does not exist or a file cannot be written.
     """
@@ -54,6 +60,8 @@ def format_files(*, root: Path, paths: list[Path], check: bool) -> FormatResult:
         if formatted.text is None or formatted.text == text:
             continue
         result.changed.append(name)
+        if diff:
+            result.diffs.append(unified_diff(name, text, formatted.text))
         if not check:
             write_whole(path, formatted.text)
     result.problems = sort_problems(result.problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,10 +15,19 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def _below(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-        if path.is_file() and path.suffix in YAML_SUFFIXES and not hidden:
-            yield path
+    """The YAML files below ``folder``, hidden folders and files left out, in path order."""
+    found: list[str] = []
+    for directory, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(
+            os.path.join(directory, name)
+            for name in names
+            if name.endswith(YAML_SUFFIXES)
+            and not name.startswith(".")
+            and os.path.isfile(os.path.join(directory, name))
+        )
+    found.sort(key=lambda path: path.split(os.sep))
+    return (Path(path) for path in found)
 
 
 def policy_files(root: Path, paths: list[Path]) -> list[Path]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from dpm_policy.fmt.check import is_canonical
+from dpm_policy.fmt.comments import lift, put_back
 from dpm_policy.fmt.order import KeyOrder, key_order
 from dpm_policy.fmt.roundtrip import RoundTripError, reformat
 from dpm_policy.fmt.safety import MODELINE_PREFIX, comments_of, same_data
@@ -28,22 +32,32 @@ class FormattedText:
     problems: list[Problem] = field(default_factory=list)
 
 
-def kind_of(path: Path, text: str) -> tuple[Kind | None, Path | None]:
+def kind_of(path: Path | str, text: str) -> tuple[Kind | None, Path | None]:
     """The file's kind and the repository root its modeline is relative to.
 
     A file inside a ``packs/``, ``tenants/`` or ``environments/`` folder is of that kind, with
     the folder's parent as its root; any other file is recognised by its id key, and gets no
     modeline, since no schema folder is known for it.
     """
-    for parent in path.parents:
-        for kind in KINDS.values():
-            if parent.name == kind.folder:
-                return kind, parent.parent
+    found = _kind_of_folder(os.path.dirname(os.path.abspath(path)))
+    if found is not None:
+        return found
     for line in text.splitlines():
         key = line.split(":", 1)[0].strip()
         if line[:1] not in (" ", "\t", "#", "-") and key in _ID_KEYS:
             return _ID_KEYS[key], None
     return None, None
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind_of_folder(folder: str) -> tuple[Kind, Path] | None:
+    """The kind of the files in ``folder`` and their repository root, if it is in a policy
+    folder (cached: fmt asks once for each file)."""
+    for parent in (Path(folder), *Path(folder).parents):
+        for kind in KINDS.values():
+            if parent.name == kind.folder:
+                return kind, parent.parent
+    return None
 
 
 def _with_modeline(text: str, expected: str) -> str:
@@ -60,36 +74,58 @@ def _with_modeline(text: str, expected: str) -> str:
     return "\n".join([expected, *kept])
 
 
-def format_text(text: str, *, file: str, path: Path) -> FormattedText:
-    """Format one file's text. ``file`` names it in problems; ``path`` locates it on disk."""
+def format_text(
+    text: str, *, file: str, path: Path | str, fast: bool = True
+) -> FormattedText:
+    """Format one file's text. ``file`` names it in problems; ``path`` locates it on disk.
+
+    A file already in canonical layout is recognised from the C parser's events (``check``)
+    without the round trip, unless ``fast`` is false.
+    """
     source = text.removeprefix("\ufeff")
     kind, root = kind_of(path, source)
     order: KeyOrder | None = key_order(kind.model) if kind is not None else None
+    expected = modeline(root, path, kind) if kind is not None and root is not None else None
+    if fast and source == text and is_canonical(source, order, expected):
+        return FormattedText(text)
     try:
-        result = reformat(source, order)
+        lifted = lift(source)
+    except yaml.YAMLError:
+        lifted = None  # the round trip below says where and why
+    try:
+        result = reformat(lifted.text if lifted is not None else source, order)
     except RoundTripError as error:
         return FormattedText(
             None,
             [Problem(file, error.position, "syntax", f"{error.message}; fix it, then run fmt")],
         )
-    if kind is not None and root is not None:
-        result = _with_modeline(result, modeline(root, path, kind))
+    if lifted is not None:
+        placed = put_back(result, lifted, order.keys_with_children() if order else None)
+        if placed is None:
+            return _unsafe(file)
+        result = placed
+    if expected is not None:
+        result = _with_modeline(result, expected)
     try:
         safe = same_data(source, result) and comments_of(source) == comments_of(result)
     except (yaml.YAMLError, RecursionError):
         safe = False
     if not safe:
-        return FormattedText(
-            None,
-            [
-                Problem(
-                    file,
-                    START,
-                    "fmt-unsafe",
-                    "left as it is: formatting would change its data or lose a comment; "
-                    "format it by hand",
-                    "warning",
-                )
-            ],
-        )
+        return _unsafe(file)
     return FormattedText(result)
+
+
+def _unsafe(file: str) -> FormattedText:
+    return FormattedText(
+        None,
+        [
+            Problem(
+                file,
+                START,
+                "fmt-unsafe",
+                "left as it is: formatting would change its data or lose a comment; "
+                "format it by hand",
+                "warning",
+            )
+        ],
+    )

@@ -8,6 +8,7 @@ formatter, is the one to complain about them.
 
 from __future__ import annotations
 
+import functools
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -35,11 +36,16 @@ class KeyOrder:
     def rank(self, key: object) -> int:
         return self.keys.index(key) if key in self.keys else len(self.keys)
 
+    def keys_with_children(self) -> tuple[str, ...]:
+        """The keys whose value is a model's mapping: a pack's six sections, at the top."""
+        return tuple(key for key in self.keys if key in self.children)
+
 
 def _is_model(candidate: Any) -> bool:
     return isinstance(candidate, type) and issubclass(candidate, BaseModel)
 
 
+@functools.cache
 def key_order(model: type[BaseModel]) -> KeyOrder:
     """The canonical order of a document of ``model`` (and of every mapping inside it)."""
     children: dict[str, KeyOrder] = {}

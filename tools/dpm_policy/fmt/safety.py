@@ -11,15 +11,15 @@ from typing import Any
 
 import yaml
 
-__all__ = ["MODELINE_PREFIX", "comments_of", "same_data"]
+__all__ = ["MODELINE_PREFIX", "comment_spans", "comments_of", "same_data"]
 
 MODELINE_PREFIX = "# yaml-language-server:"
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def comments_of(text: str) -> Counter[str]:
-    """Every comment of ``text`` (stripped), counted; the editor modeline is left out.
+def comment_spans(text: str) -> list[tuple[int, int]]:
+    """Where each comment of ``text`` starts and ends (string indexes), in order.
 
     A ``#`` starts a comment only outside scalars, at the start of a line or after a space;
     scalar tokens (including block scalars, where ``#`` is text) are found with the scanner.
@@ -30,7 +30,7 @@ def comments_of(text: str) -> Counter[str]:
         if isinstance(token, yaml.ScalarToken)
     ]
     spans.sort()
-    found: Counter[str] = Counter()
+    found: list[tuple[int, int]] = []
     span_index = 0
     index = text.find("#")
     while index != -1:
@@ -43,10 +43,18 @@ def comments_of(text: str) -> Counter[str]:
             continue
         end = text.find("\n", index)
         end = len(text) if end == -1 else end
-        comment = text[index:end].strip()
+        found.append((index, end))
+        index = text.find("#", end)
+    return found
+
+
+def comments_of(text: str) -> Counter[str]:
+    """Every comment of ``text`` (stripped), counted; the editor modeline is left out."""
+    found: Counter[str] = Counter()
+    for start, end in comment_spans(text):
+        comment = text[start:end].strip()
         if not comment.startswith(MODELINE_PREFIX):
             found[comment] += 1
-        index = text.find("#", end)
     return found
 
 
