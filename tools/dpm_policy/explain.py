@@ -14,10 +14,11 @@ from pathlib import Path
 
 from dpm_policy.compile import compile_repository
 from dpm_policy.errors import InputError, ProblemsFound, UsageError
-from dpm_policy.inheritance import FlatPack, flatten
-from dpm_policy.repository import Repository, load_repository
+from dpm_policy.inheritance import FlatPack, flatten_repository
+from dpm_policy.repository import Repository
 from dpm_policy.review.values import shown
 from dpm_policy.suggest import did_you_mean, fix_for_unknown
+from dpm_policy.validate import validate
 from dpm_policy_runtime import PolicyHeaderError, PolicyRuntime, Resolution
 from dpm_policy_runtime.fields import FIELDS_BY_PATH
 from dpm_policy_runtime.frozen import FrozenMap
@@ -117,8 +118,7 @@ def explain_with_runtime(
     except PolicyHeaderError as error:
         # Too long for a header, or a control character inside: no request can carry it.
         raise UsageError(str(error).replace(" header ", " ", 1)) from None
-    packs = repository.pack_index()
-    flat, _ = flatten(packs)
+    flat, _ = flatten_repository(repository)
     return Explanation(
         environment,
         tenant_id,
@@ -160,7 +160,8 @@ def explain(
     Raises ``UsageError`` for an unknown environment, ``ProblemsFound`` when the repository
     does not compile and ``InputError`` when the compiled output cannot be read.
     """
-    repository, _ = load_repository(root)
+    validation = validate(root=root)
+    repository = validation.repository
     if environment not in repository.environment_index():
         known = ", ".join(sorted(repository.environment_index())) or "none"
         hint = did_you_mean(environment, repository.environment_index())
@@ -169,7 +170,9 @@ def explain(
         )
     with tempfile.TemporaryDirectory(prefix="dpm-policy-explain-") as temporary:
         if dist is None:
-            result = compile_repository(root=root, out=Path(temporary), environments=[environment])
+            result = compile_repository(
+                root=root, out=Path(temporary), environments=[environment], validation=validation
+            )
             if not result.ok:
                 errors = [problem for problem in result.problems if problem.is_error]
                 raise ProblemsFound(

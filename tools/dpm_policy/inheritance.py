@@ -14,11 +14,19 @@ from decimal import Decimal
 
 from dpm_policy.model.pack import PackHeader
 from dpm_policy.problems import Position, Problem
-from dpm_policy.repository import Entry
+from dpm_policy.repository import Entry, Repository
 from dpm_policy.suggest import fix_for_unknown
 from dpm_policy_runtime.fields import FIELDS
 
-__all__ = ["MAX_CHAIN", "FlatPack", "Setting", "SettingValue", "flatten", "own_settings"]
+__all__ = [
+    "MAX_CHAIN",
+    "FlatPack",
+    "Setting",
+    "SettingValue",
+    "flatten",
+    "flatten_repository",
+    "own_settings",
+]
 
 MAX_CHAIN = 8
 
@@ -151,3 +159,35 @@ def _redundant_overrides(
                 )
             )
     return problems
+
+
+def _on_invalid_base(packs: Mapping[str, Entry[PackHeader]], repository: Repository) -> set[str]:
+    """Packs whose chain reaches a pack file that is present but invalid.
+
+    That file's own problems are reported; its heirs cannot be resolved until it is fixed, and
+    calling their base missing would send the author to the wrong file.
+    """
+    blocked: set[str] = set()
+    for pack_id in packs:
+        chain: list[str] = []
+        current: str | None = pack_id
+        while current is not None and current in packs and current not in chain:
+            if len(chain) > MAX_CHAIN:
+                break
+            chain.append(current)
+            current = packs[current].model.extends
+        if current is not None and current not in packs and repository.is_invalid("pack", current):
+            blocked.update(chain)
+    return blocked
+
+
+def flatten_repository(repository: Repository) -> tuple[dict[str, FlatPack], list[Problem]]:
+    """Every pack of ``repository`` flattened, and the problems found doing it; computed once
+    per repository and kept on it. Packs whose chain reaches an invalid pack file are left out
+    without a problem of their own (that file's problems say what to fix)."""
+    if repository.flattened is None:
+        packs = repository.pack_index()
+        blocked = _on_invalid_base(packs, repository)
+        repository.flattened = flatten({k: v for k, v in packs.items() if k not in blocked})
+    flat, problems = repository.flattened
+    return flat, list(problems)

@@ -87,6 +87,12 @@ class Repository:
     # Kind name -> ids (and file stems) of files that failed to load or validate. They are
     # reported already; the cross-file rules do not report references to them as dangling.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
+    # The packs flattened, with the problems found doing it: filled by
+    # ``inheritance.flatten_repository`` on first use, so every chain is flattened once per
+    # repository however many steps (checks, compile, review, explain) read it.
+    flattened: tuple[dict[str, Any], list[Problem]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def is_invalid(self, kind: str, identifier: str) -> bool:
         """Whether ``identifier`` names a file of ``kind`` that is present but invalid."""

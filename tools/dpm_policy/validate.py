@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dpm_policy.checks import run_checks
+from dpm_policy.inheritance import FlatPack, flatten_repository
 from dpm_policy.load.trees import SourceTree
+from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Problem, sort_problems
-from dpm_policy.repository import KINDS, Repository, load_repository
+from dpm_policy.repository import KINDS, Entry, Repository, load_repository
 
 __all__ = ["ValidationResult", "validate"]
 
@@ -31,6 +33,16 @@ class ValidationResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def flat(self) -> dict[str, FlatPack]:
+        """The packs flattened (by the extends check, once), for compile, review and explain."""
+        return flatten_repository(self.repository)[0]
+
+    @property
+    def environments(self) -> dict[str, Entry[EnvironmentFile]]:
+        """The valid environment files by name."""
+        return self.repository.environment_index()
 
     def summary(self) -> str:
         """``valid: 2 pack(s), ...``, or ``invalid: 1 of 2 pack(s), ...`` counting the files

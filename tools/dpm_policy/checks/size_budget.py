@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dpm_policy.inheritance import flatten
+from dpm_policy.inheritance import flatten_repository
 from dpm_policy.problems import Problem
 from dpm_policy.repository import Repository
 
@@ -20,7 +20,7 @@ def check(repository: Repository) -> list[Problem]:
     from dpm_policy.compile.budget import variable_problems
     from dpm_policy.compile.environment import environment_variables
 
-    flat, _ = flatten(repository.pack_index())  # its problems are the extends check's
+    flat, _ = flatten_repository(repository)  # its problems are the extends check's
     problems: list[Problem] = []
     for env in repository.environments:
         if not all(pack_id in flat for pack_id in env.model.packs):

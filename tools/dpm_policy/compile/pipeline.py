@@ -18,12 +18,11 @@ from dpm_policy.compile.environment import EnvironmentOutput, build_environment
 from dpm_policy.compile.output import Staged, discard, stage, swap_in
 from dpm_policy.compile.verify import verify_outputs
 from dpm_policy.errors import UsageError
-from dpm_policy.inheritance import flatten
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.problems import Problem, sort_problems
 from dpm_policy.repository import Repository
 from dpm_policy.suggest import did_you_mean
-from dpm_policy.validate import validate
+from dpm_policy.validate import ValidationResult, validate
 
 __all__ = ["CompileResult", "WrittenEnvironment", "compile_repository"]
 
@@ -67,6 +66,7 @@ def compile_repository(
     environments: Sequence[str] = (),
     source_commit: str | None = None,
     tree: SourceTree | None = None,
+    validation: ValidationResult | None = None,
 ) -> CompileResult:
     """Compile ``environments`` (default: all) of the repository at ``root`` into ``out``.
 
@@ -76,7 +76,9 @@ def compile_repository(
     repository cannot be read or the output cannot be written; problems in the files are
     returned, not raised.
     """
-    validation = validate(root=root, tree=tree)
+    # A caller that validated already (explain) hands its result on: loaded and flattened once.
+    if validation is None:
+        validation = validate(root=root, tree=tree)
     known = validation.repository.environment_index()
     unknown = [name for name in environments if name not in known]
     if unknown:
@@ -89,7 +91,7 @@ def compile_repository(
         return CompileResult(validation.problems, validated=False)
     target = (out if out is not None else root / "dist").absolute()
     commit = source_commit or detect_source_commit(root, ignore=target)
-    flat, _ = flatten(validation.repository.pack_index())  # its problems came with validate
+    flat = validation.flat  # flattened once, by validation
     names = list(dict.fromkeys(environments)) or sorted(known)
     builds = [
         build_environment(validation.repository, known[name], flat, source_commit=commit)

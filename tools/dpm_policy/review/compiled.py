@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dpm_policy.compile.pipeline import compile_repository
-from dpm_policy.inheritance import FlatPack, flatten
+from dpm_policy.inheritance import FlatPack, flatten_repository
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Problem
@@ -91,7 +91,7 @@ def compile_side(side: Side, out: Path) -> CompiledSide:
         return CompiledSide(side, Repository(side.root), {}, {}, errors)
     repository = result.repository
     assert repository is not None  # a successful compile carries what it validated
-    flat, _ = flatten(repository.pack_index())
+    flat, _ = flatten_repository(repository)
     environments = {
         written.environment: _read(written.path, written.environment) for written in result.written
     }
