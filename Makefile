@@ -11,7 +11,7 @@ BASE ?= origin/main
 REPORT ?= /dev/stdout
 
 .PHONY: setup setup-dev compile validate schema-check codeowners-check fmt-check review rules \
-	lint test test-fast clean
+	policy-tests lint test test-fast clean
 
 ## setup: create .venv with the tool and what it needs to run (no test or lint tools)
 setup: $(VENV)/.installed
@@ -62,8 +62,12 @@ lint: setup-dev
 	$(BIN)/mypy
 	$(BIN)/dpm-policy schema --check
 
+## policy-tests: the statements of intent in policy-tests/, on the compiled output
+policy-tests: setup
+	$(BIN)/dpm-policy test --format $(FORMAT)
+
 ## test: every gate, then the whole test suite
-test: lint
+test: lint policy-tests
 	$(BIN)/pytest
 
 ## test-fast: the suite without the slow tests

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CONTENT = ("packs", "tenants", "environments", "schema")
+CONTENT = ("packs", "tenants", "environments", "waivers", "policy-tests", "schema")
 
 
 def copy_content(dest: Path, *, with_tools: bool = False) -> Path:

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-CONTENT_FOLDERS = ("packs", "tenants", "environments", "schema")
+CONTENT_FOLDERS = ("packs", "tenants", "environments", "waivers", "policy-tests", "schema")
 MODELINES = {
     "packs": "# yaml-language-server: $schema=../schema/policy-pack.schema.json",
     "tenants": "# yaml-language-server: $schema=../schema/tenant.schema.json",

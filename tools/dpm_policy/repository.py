@@ -22,10 +22,21 @@ from dpm_policy.model import EnvironmentFile, PolicyPackFile, TenantFile
 from dpm_policy.model.messages import problems_from_validation
 from dpm_policy.model.pack import PackHeader
 from dpm_policy.model.settings import RepositorySettings
+from dpm_policy.model.policy_test import PolicyTestFile
 from dpm_policy.model.types import shown
+from dpm_policy.model.waiver import WaiverFile
 from dpm_policy.problems import Position, Problem, file_name
 
-__all__ = ["KINDS", "SETTINGS", "SETTINGS_FILE", "Entry", "Kind", "Repository", "load_repository"]
+__all__ = [
+    "KINDS",
+    "SETTINGS",
+    "SETTINGS_FILE",
+    "SNAPSHOT_SUFFIX",
+    "Entry",
+    "Kind",
+    "Repository",
+    "load_repository",
+]
 
 M = TypeVar("M", bound=BaseModel, covariant=True)
 
@@ -44,11 +55,16 @@ KINDS: dict[str, Kind] = {
     "pack": Kind("packs", PolicyPackFile, "policy-pack.schema.json", "policy_pack_id"),
     "tenant": Kind("tenants", TenantFile, "tenant.schema.json", "tenant_id"),
     "environment": Kind("environments", EnvironmentFile, "environment.schema.json", "environment"),
+    "waiver": Kind("waivers", WaiverFile, "waiver.schema.json", "waiver_id"),
+    "policy-test": Kind("policy-tests", PolicyTestFile, "policy-test.schema.json", "environment"),
 }
 
 # The repository's own settings: one file at the root, not a folder of documents.
 SETTINGS = Kind("", RepositorySettings, "repository.schema.json", "")
 SETTINGS_FILE = "repository.yaml"
+
+# What ``dpm-policy test --update`` writes beside a policy test; not a policy file.
+SNAPSHOT_SUFFIX = ".snapshot.json"
 
 _IGNORED_NAMES = frozenset({"README.md", ".gitkeep"})
 
@@ -84,6 +100,8 @@ class Repository:
     environments: list[Entry[EnvironmentFile]] = field(default_factory=list)
     # repository.yaml, when it is present and valid.
     settings: Entry[RepositorySettings] | None = None
+    waivers: list[Entry[WaiverFile]] = field(default_factory=list)
+    policy_tests: list[Entry[PolicyTestFile]] = field(default_factory=list)
     # Kind name -> ids (and file stems) of files that failed to load or validate. They are
     # reported already; the cross-file rules do not report references to them as dangling.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
@@ -141,6 +159,8 @@ def _walk(tree: SourceTree, folder: str, problems: list[Problem]) -> list[str]:
             continue
         if name.endswith(".yaml"):
             found.append(path)
+        elif name.endswith(SNAPSHOT_SUFFIX):
+            continue
         elif name.lower().endswith((".yml", ".yaml", ".json")):
             problems.append(
                 Problem(
@@ -231,4 +251,8 @@ def load_repository(
     if tree.exists(SETTINGS_FILE):
         settings = list(_load_files(tree, [SETTINGS_FILE], SETTINGS, problems, set()))
         repository.settings = settings[0] if settings else None
+    repository.waivers = list(_load_kind(tree, KINDS["waiver"], problems, invalid["waiver"]))
+    repository.policy_tests = list(
+        _load_kind(tree, KINDS["policy-test"], problems, invalid["policy-test"])
+    )
     return repository, problems

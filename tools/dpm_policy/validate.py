@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
 from dpm_policy.checks import run_checks
 from dpm_policy.inheritance import FlatPack, flatten_repository
+from dpm_policy.governance.today import fixed_today
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Problem, sort_problems
@@ -59,9 +61,13 @@ class ValidationResult:
         return ("valid: " if self.ok else "invalid: ") + ", ".join(counts)
 
 
-def validate(*, root: Path, tree: SourceTree | None = None) -> ValidationResult:
+def validate(
+    *, root: Path, tree: SourceTree | None = None, today: datetime.date | None = None
+) -> ValidationResult:
     """Load and check the repository at ``root``, its files read from ``tree`` (by default the
-    folder on disk). Raises ``InputError`` if it cannot be read."""
+    folder on disk), judging waivers as on ``today`` (by default the real date, or
+    ``DPM_POLICY_TODAY``). Raises ``InputError`` if it cannot be read."""
     repository, problems = load_repository(root, tree=tree)
-    problems.extend(run_checks(repository))
+    with fixed_today(today):
+        problems.extend(run_checks(repository))
     return ValidationResult(repository, sort_problems(problems))

@@ -11,11 +11,14 @@ from collections.abc import Callable, Iterable
 from dpm_policy.checks import (
     extends,
     file_names,
+    guardrails,
     ids,
     modeline,
+    policy_tests,
     promotion,
     references,
     size_budget,
+    waivers,
 )
 from dpm_policy.problems import Problem
 from dpm_policy.repository import Repository
@@ -32,6 +35,9 @@ CHECKS: dict[str, Check] = {
     "extends": extends.check,
     "modeline": modeline.check,
     "size-budget": size_budget.check,
+    "guardrails": guardrails.check,
+    "waivers": waivers.check,
+    "policy-tests": policy_tests.check,
 }
 
 

@@ -25,11 +25,14 @@ def _mismatch(entry: Entry[BaseModel], id_field: str, identifier: str) -> Iterat
 
 
 def check(repository: Repository) -> Iterator[Problem]:
-    """A pack file is named ``<policy_pack_id>.yaml``, a tenant file ``<tenant_id>.yaml`` and an
-    environment file ``<environment>.yaml``, so that a reviewer finds each id where expected."""
+    """A pack file is named ``<policy_pack_id>.yaml``, a tenant file ``<tenant_id>.yaml``, an
+    environment file ``<environment>.yaml`` and a waiver ``<waiver_id>.yaml``, so that a
+    reviewer finds each id where expected."""
     for pack in repository.packs:
         yield from _mismatch(pack, KINDS["pack"].id_field, pack.model.policy_pack_id)
     for tenant in repository.tenants:
         yield from _mismatch(tenant, KINDS["tenant"].id_field, tenant.model.tenant_id)
     for env in repository.environments:
         yield from _mismatch(env, KINDS["environment"].id_field, env.model.environment)
+    for waiver in repository.waivers:
+        yield from _mismatch(waiver, KINDS["waiver"].id_field, waiver.model.waiver_id)

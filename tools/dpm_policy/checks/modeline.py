@@ -21,6 +21,8 @@ def check(repository: Repository) -> Iterator[Problem]:
         ("pack", repository.packs),
         ("tenant", repository.tenants),
         ("environment", repository.environments),
+        ("waiver", repository.waivers),
+        ("policy-test", repository.policy_tests),
     ]
     for kind_name, entries in groups:
         kind = KINDS[kind_name]

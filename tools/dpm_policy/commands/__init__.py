@@ -16,6 +16,7 @@ from dpm_policy.commands import (
     new,
     publish,
     schema,
+    test,
     validate,
 )
 from dpm_policy.commands import compile as compile_command
@@ -37,6 +38,7 @@ COMMANDS: dict[str, ModuleType] = {
         diff,
         explain,
         publish,
+        test,
     )
 }
 

@@ -9,6 +9,7 @@ problems (a review, a publish plan, an explanation) has a registry of payload re
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -20,6 +21,7 @@ from dpm_policy.problems import Problem
 __all__ = [
     "add_format_argument",
     "add_root_argument",
+    "add_today_argument",
     "emit",
     "find_root",
     "format_choices",
@@ -38,6 +40,24 @@ def add_root_argument(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         help="the policy repository (default: the one the current folder is in)",
+    )
+
+
+def _day(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def add_today_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today",
+        type=_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="judge waivers' expiry as on this day (default: DPM_POLICY_TODAY, else the real "
+        "date)",
     )
 
 

@@ -9,6 +9,7 @@ from dpm_policy.checks import CHECKS
 from dpm_policy.commands.common import (
     add_format_argument,
     add_root_argument,
+    add_today_argument,
     find_root,
     report_problems,
 )
@@ -24,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--list-checks", action="store_true", help="describe the cross-file rules and exit"
     )
+    add_today_argument(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
             doc = " ".join((check.__doc__ or "").split())
             sys.stdout.write(f"{name}: {doc}\n")
         return 0
-    result = validate(root=find_root(args.root))
+    result = validate(root=find_root(args.root), today=args.today)
     report_problems(result.problems, args.format)
     if args.format == "text":
         sys.stderr.write(result.summary() + "\n")

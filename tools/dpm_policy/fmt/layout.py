@@ -20,8 +20,11 @@ from dpm_policy.schema import modeline
 
 __all__ = ["FormattedText", "format_text", "kind_of"]
 
-# The key that names each kind's id, for files outside the policy folders (e.g. fixtures).
-_ID_KEYS = {kind.id_field: kind for kind in KINDS.values()}
+# The key that names each kind's id, for files outside the policy folders (e.g. fixtures); where
+# two kinds share the key (policy tests name their environment), the first kind listed wins.
+_ID_KEYS: dict[str, Kind] = {}
+for _kind in KINDS.values():
+    _ID_KEYS.setdefault(_kind.id_field, _kind)
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,10 @@ def reformat(text: str, order: KeyOrder | None) -> str:
             yaml.dump_all(documents, out)
     except (YAMLError, MarkedYAMLError) as error:
         raise _error(error) from None
+    except ValueError as error:
+        # ruamel.yaml reads an unquoted 2026-02-30 as a date (YAML 1.1 timestamps) and fails
+        # building it; the validator names the value, so point at the file only.
+        raise RoundTripError(Position(1, 1), f"a value cannot be read ({error})") from None
     result = out.getvalue()
     if not documents or documents == [None]:
         # Nothing but comments (or nothing): ruamel.yaml would write "null".

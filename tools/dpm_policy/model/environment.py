@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from dpm_policy.model.base import StrictModel
+from dpm_policy.model.guardrails import Guardrails
 from dpm_policy.model.types import (
     DEFAULT_CATALOG_DELIVERY,
     CatalogDelivery,
@@ -67,4 +68,12 @@ class EnvironmentFile(StrictModel):
     packs: list[PolicyId] = Field(
         description="The packs that ship to this environment, by id.",
         examples=[["dpm_standard_v1", "dpm_conservative_v1"]],
+    )
+    guardrails: Annotated[Guardrails | None, NotNull] = Field(
+        default=None,
+        description=(
+            "Limits no pack, tenant or switch may cross in this environment (validate checks "
+            "them; waivers/ may let one breach pass until a date)."
+        ),
+        examples=[{"settings": {"turnover_policy.max_turnover_pct": {"max": "0.25"}}}],
     )

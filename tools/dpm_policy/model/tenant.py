@@ -13,7 +13,7 @@ from pydantic import Field
 from dpm_policy.model.base import StrictModel
 from dpm_policy.model.types import EnvName, NotNull, OwnerList, PolicyId, Text
 
-__all__ = ["TenantEnvironment", "TenantFile"]
+__all__ = ["TenantEnvironment", "TenantFile", "effective_pack", "effective_pack_path"]
 
 
 class TenantEnvironment(StrictModel):
@@ -50,3 +50,16 @@ class TenantFile(StrictModel):
         description="Per-environment overrides, keyed by environment name.",
         examples=[{"dev": {"default_policy_pack": "dpm_standard_v2"}}],
     )
+
+
+def effective_pack_path(tenant: TenantFile, environment: str) -> tuple[str, ...]:
+    """Where the tenant's pack for ``environment`` is written: its override there, if any."""
+    if environment in (tenant.environments or {}):
+        return ("environments", environment, "default_policy_pack")
+    return ("default_policy_pack",)
+
+
+def effective_pack(tenant: TenantFile, environment: str) -> str:
+    """The tenant's ``environments.<env>.default_policy_pack``, else its ``default_policy_pack``."""
+    override = (tenant.environments or {}).get(environment)
+    return override.default_policy_pack if override is not None else tenant.default_policy_pack

@@ -31,6 +31,7 @@ __all__ = [
     "EnvName",
     "GroupKey",
     "NotNull",
+    "Owner",
     "OwnerList",
     "PolicyBool",
     "PolicyId",
@@ -38,6 +39,7 @@ __all__ = [
     "Version",
     "bounded_decimal",
     "bounded_int",
+    "decimal_check",
     "shown",
 ]
 
@@ -147,6 +149,11 @@ def _decimal_text_message(value: str, maximum: Decimal | None) -> str:
         "must be a number in plain notation such as 0.15, with no exponent and no "
         f"leading zeros (got {shown(value)})"
     )
+
+
+def decimal_check(minimum: Decimal | None, maximum: Decimal | None) -> Any:
+    """The check of an exact decimal within bounds, for types built around it."""
+    return _decimal_validator(minimum, maximum)
 
 
 def _range_message(number: Decimal, minimum: Decimal | None, maximum: Decimal | None) -> str:
@@ -339,6 +346,21 @@ Text = Annotated[
 ]
 
 
+_check_owner = _text_check(
+    "owner",
+    OWNER_PATTERN,
+    "write a GitHub user or team, such as '@bank/dpm-risk'",
+    100,
+    "owner-format",
+)
+
+Owner = Annotated[
+    str,
+    BeforeValidator(_check_owner),
+    WithJsonSchema({"type": "string", "pattern": OWNER_PATTERN}),
+]
+
+
 def _check_owners(value: object) -> list[str]:
     _reject_null(value)
     if isinstance(value, str):
@@ -347,16 +369,9 @@ def _check_owners(value: object) -> list[str]:
         raise _error("type", f"must be a list of owners (got {shown(value)})")
     if not value:
         raise _error("owners", "needs at least one owner, such as '@bank/dpm-risk'")
-    check = _text_check(
-        "owner",
-        OWNER_PATTERN,
-        "write a GitHub user or team, such as '@bank/dpm-risk'",
-        100,
-        "owner-format",
-    )
     seen: set[str] = set()
     for owner in value:
-        checked = check(owner)
+        checked = _check_owner(owner)
         if checked in seen:
             raise _error("owners", f"lists {shown(checked)} twice; keep one")
         seen.add(checked)

@@ -1,0 +1,1 @@
+"""Governance of the repository's content: guardrails, waivers and policy tests."""
