@@ -165,9 +165,7 @@ def explain(
     if environment not in repository.environment_index():
         known = ", ".join(sorted(repository.environment_index())) or "none"
         hint = did_you_mean(environment, repository.environment_index())
-        raise UsageError(
-            f"unknown environment '{environment}'; " + (hint or f"known: {known}")
-        )
+        raise UsageError(f"unknown environment '{environment}'; " + (hint or f"known: {known}"))
     with tempfile.TemporaryDirectory(prefix="dpm-policy-explain-") as temporary:
         if dist is None:
             result = compile_repository(

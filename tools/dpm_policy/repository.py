@@ -49,14 +49,18 @@ class Kind:
     model: type[BaseModel]
     schema_file: str
     id_field: str
+    # Governance content a repository may go without: counted in summaries only when present.
+    optional: bool = False
 
 
 KINDS: dict[str, Kind] = {
     "pack": Kind("packs", PolicyPackFile, "policy-pack.schema.json", "policy_pack_id"),
     "tenant": Kind("tenants", TenantFile, "tenant.schema.json", "tenant_id"),
     "environment": Kind("environments", EnvironmentFile, "environment.schema.json", "environment"),
-    "waiver": Kind("waivers", WaiverFile, "waiver.schema.json", "waiver_id"),
-    "policy-test": Kind("policy-tests", PolicyTestFile, "policy-test.schema.json", "environment"),
+    "waiver": Kind("waivers", WaiverFile, "waiver.schema.json", "waiver_id", optional=True),
+    "policy-test": Kind(
+        "policy-tests", PolicyTestFile, "policy-test.schema.json", "environment", optional=True
+    ),
 }
 
 # The repository's own settings: one file at the root, not a folder of documents.
@@ -122,6 +126,8 @@ class Repository:
             "pack": self.packs,
             "tenant": self.tenants,
             "environment": self.environments,
+            "waiver": self.waivers,
+            "policy-test": self.policy_tests,
         }
         return found[kind]
 

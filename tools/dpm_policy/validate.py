@@ -55,6 +55,8 @@ class ValidationResult:
             prefix = kind.folder + "/"
             failing = {p.file for p in self.errors if p.file.startswith(prefix)}
             total = len(valid | failing)
+            if kind.optional and not total:
+                continue
             counts.append(
                 f"{total} {name}(s)" if self.ok else f"{len(failing)} of {total} {name}(s)"
             )

@@ -319,9 +319,7 @@ def _check_version(value: object) -> str:
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         # A decimal loses its trailing zeros in readers that take it as a float (1.10 -> 1.1).
         why = "" if isinstance(value, int) else " (unquoted, YAML reads it as a number)"
-        raise _error(
-            "version-type", f'must be text, in quotes: write version: "{value}"{why}'
-        )
+        raise _error("version-type", f'must be text, in quotes: write version: "{value}"{why}')
     if not isinstance(value, str):
         raise _error("version-type", f"must be text in quotes (got {shown(value)})")
     if not re.fullmatch(VERSION_PATTERN, value):
