@@ -21,8 +21,8 @@ from dpm_policy.load.yaml_source import YamlDocument, YamlLoadError
 from dpm_policy.model import EnvironmentFile, PolicyPackFile, TenantFile
 from dpm_policy.model.messages import problems_from_validation
 from dpm_policy.model.pack import PackHeader
-from dpm_policy.model.settings import RepositorySettings
 from dpm_policy.model.policy_test import PolicyTestFile
+from dpm_policy.model.settings import RepositorySettings
 from dpm_policy.model.types import shown
 from dpm_policy.model.waiver import WaiverFile
 from dpm_policy.problems import Position, Problem, file_name
