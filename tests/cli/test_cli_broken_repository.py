@@ -41,6 +41,7 @@ INVOCATIONS: dict[str, tuple[str, ...]] = {
         "v1",
     ),
     "new": ("pack", "dpm_new_v1", "--owner", "@bank/dpm-risk"),
+    "test": (),
 }
 
 PROBLEM_SCHEMA = {
