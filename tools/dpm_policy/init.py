@@ -29,7 +29,13 @@ from dpm_policy.validate import validate
 
 __all__ = ["HOOK_IDS", "WORKFLOW", "WORKFLOW_PATH", "InitResult", "init_repository"]
 
-HOOK_IDS = ("dpm-policy-validate", "dpm-policy-fmt", "dpm-policy-schema", "dpm-policy-codeowners")
+HOOK_IDS = (
+    "dpm-policy-validate",
+    "dpm-policy-fmt",
+    "dpm-policy-schema",
+    "dpm-policy-codeowners",
+    "dpm-policy-test",
+)
 WORKFLOW_PATH = ".github/workflows/policy-checks.yml"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 
