@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dpm_policy.checks import run_checks
-from dpm_policy.inheritance import FlatPack, flatten_repository
 from dpm_policy.governance.today import fixed_today
+from dpm_policy.inheritance import FlatPack, flatten_repository
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Problem, sort_problems
