@@ -34,6 +34,7 @@ from dpm_policy_runtime.variables import (
     DEFAULT_POLICY_PACK_ID,
     POLICY_PACKS_ENABLED,
     REPLAY_ENABLED,
+    TENANT_MAP_JSON,
     TENANT_RESOLUTION_ENABLED,
 )
 
@@ -124,6 +125,21 @@ SWITCHES: tuple[SwitchSpec, ...] = (
         "out of them, and dpm-policy publish --env <environment> --apply writes it to the "
         "engine's Postgres catalog, the only place the engine reads packs from since "
         "2026-02-25. env.json and catalog.json hold the catalog either way.",
+    ),
+    SwitchSpec(
+        "tenant_map_delivery",
+        None,
+        "environment",
+        "delivery",
+        "tenant map delivery",
+        "How the tenant map reaches the engine. environment (the default): "
+        f"{TENANT_MAP_JSON} goes into dpm-policy.env and the ConfigMap, where Linux allows it "
+        "at most 131,039 bytes (about 4,000 tenants). file: it is left out of them, and a "
+        "service resolving through dpm_policy_runtime reads env.json from a mounted ConfigMap "
+        "volume (at most 1 MiB). postgres: it is left out of them, and dpm-policy publish "
+        "--env <environment> --apply writes it to the dpm_policy_tenant_packs table beside the "
+        "catalog, for any number of tenants. An engine that reads only its variables can use "
+        "neither file nor postgres: only services that resolve through dpm_policy_runtime.",
     ),
 )
 

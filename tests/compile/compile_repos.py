@@ -104,6 +104,7 @@ def environment(
     replay: bool = True,
     promotes_from: str | None = None,
     catalog_delivery: str | None = None,
+    tenant_map_delivery: str | None = None,
 ) -> dict[str, Any]:
     document: dict[str, Any] = {
         "environment": name,
@@ -123,6 +124,8 @@ def environment(
         document["default_policy_pack"] = default
     if catalog_delivery is not None:
         document["catalog_delivery"] = catalog_delivery
+    if tenant_map_delivery is not None:
+        document["tenant_map_delivery"] = tenant_map_delivery
     document["packs"] = packs
     return document
 

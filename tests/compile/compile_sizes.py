@@ -30,7 +30,12 @@ def groups(count: int, extra: int) -> dict[str, Any]:
 
 
 def write_sized(
-    root: Path, count: int, extra: int = 0, *, catalog_delivery: str | None = None
+    root: Path,
+    count: int,
+    extra: int = 0,
+    *,
+    catalog_delivery: str | None = None,
+    tenant_map_delivery: str | None = None,
 ) -> Path:
     """Environment ``dev`` shipping two packs of ``count`` group constraints each, one tenant."""
     return write_repository(
@@ -41,7 +46,13 @@ def write_sized(
         ],
         tenants=[tenant("t1", "big_b")],
         environments=[
-            environment("dev", PACKS, default="big_a", catalog_delivery=catalog_delivery)
+            environment(
+                "dev",
+                PACKS,
+                default="big_a",
+                catalog_delivery=catalog_delivery,
+                tenant_map_delivery=tenant_map_delivery,
+            )
         ],
     )
 
@@ -54,14 +65,24 @@ def catalog_size_in_memory(root: Path) -> int:
     return len(canonical_json(build_catalog(flat, PACKS)).encode("utf-8"))
 
 
-def repository_of_size(folder: Path, target: int, *, catalog_delivery: str | None = None) -> Path:
+def repository_of_size(
+    folder: Path,
+    target: int,
+    *,
+    catalog_delivery: str | None = None,
+    tenant_map_delivery: str | None = None,
+) -> Path:
     """A repository below ``folder`` whose catalog variable is exactly ``target`` bytes."""
     per_key = len('"":{"max_weight":"0.5"},') + KEY_ROOM
     count = (target - 300) // (2 * per_key)
     base = catalog_size_in_memory(write_sized(folder / "probe", count))
     assert 0 <= target - base <= count * (MAX_KEY - KEY_ROOM)
     root = write_sized(
-        folder / f"repo-{target}", count, target - base, catalog_delivery=catalog_delivery
+        folder / f"repo-{target}",
+        count,
+        target - base,
+        catalog_delivery=catalog_delivery,
+        tenant_map_delivery=tenant_map_delivery,
     )
     assert catalog_size_in_memory(root) == target
     return root

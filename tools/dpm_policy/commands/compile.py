@@ -14,6 +14,7 @@ from dpm_policy.commands.common import (
 )
 from dpm_policy.compile import FILE_NAMES, compile_repository
 from dpm_policy.compile.commit import COMMIT_PATTERN
+from dpm_policy.compile.delivery import tenant_map_summary
 from dpm_policy.errors import UsageError
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]
@@ -70,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
                 f"{written.tenant_count} tenant(s), ConfigMap {written.configmap_name} "
                 f"-> {written.path}\n"
             )
+            summary = tenant_map_summary(written.environment, written.tenant_map_delivery)
+            if summary is not None:
+                sys.stderr.write(f"  {summary}\n")
         if not result.ok:
             stage = "validation" if not result.validated else "the build"
             sys.stderr.write(f"nothing written: {stage} found errors; fix them and compile again\n")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from dpm_policy.compile.delivery import postgres_fix
+from dpm_policy.compile.delivery import postgres_fix, tenant_map_fix
 from dpm_policy.compile.encode import canonical_json
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Position, Problem, Severity
@@ -21,7 +21,6 @@ from dpm_policy_runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
 
 __all__ = [
     "CONFIGMAP_LIMIT",
-    "FEWER_TENANTS",
     "MAX_ARG_STRLEN",
     "Contributor",
     "check_size",
@@ -40,10 +39,6 @@ _TOP = 5
 _ARG_WHY = (
     "Linux MAX_ARG_STRLEN allows 131,072 bytes per NAME=value including the NUL; beyond it "
     "the engine's process cannot start (E2BIG)"
-)
-FEWER_TENANTS = (
-    "serve fewer tenants from this environment: the engine reads its tenant map only from "
-    f"{TENANT_MAP_JSON}"
 )
 
 
@@ -131,7 +126,8 @@ def variable_problems(
     """Size problems of the variables delivered into the engine's process environment.
 
     Only the two maps can grow (the flags and the default id are a few bytes each). A catalog
-    delivered through Postgres is not among ``delivered``, so no variable limit applies to it.
+    delivered through Postgres is not among ``delivered``, so no variable limit applies to it;
+    nor to a tenant map delivered as a file or through Postgres (``tenant_map_delivery``).
     """
     name = env.model.environment
     checks = {
@@ -140,7 +136,11 @@ def variable_problems(
             env.document.position(("packs",)),
             postgres_fix(name),
         ),
-        TENANT_MAP_JSON: (entry_sizes("tenant", tenant_map), Position(1, 1), FEWER_TENANTS),
+        TENANT_MAP_JSON: (
+            entry_sizes("tenant", tenant_map),
+            Position(1, 1),
+            tenant_map_fix(name, env.model.tenant_map_delivery),
+        ),
     }
     found = [
         check_size(

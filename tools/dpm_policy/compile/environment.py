@@ -7,10 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from dpm_policy.compile.budget import CONFIGMAP_LIMIT, FEWER_TENANTS, Contributor, check_size
+from dpm_policy.compile.budget import CONFIGMAP_LIMIT, Contributor, check_size
 from dpm_policy.compile.catalog import WireEntry, build_catalog
 from dpm_policy.compile.configmap import render_configmap
-from dpm_policy.compile.delivery import catalog_note, delivered_variables, postgres_fix
+from dpm_policy.compile.delivery import (
+    catalog_note,
+    delivered_variables,
+    postgres_fix,
+    tenant_map_fix,
+    tenant_map_note,
+)
 from dpm_policy.compile.dotenv import render_dotenv
 from dpm_policy.compile.encode import pretty_json
 from dpm_policy.compile.manifest import render_manifest
@@ -21,7 +27,7 @@ from dpm_policy.inheritance import FlatPack
 from dpm_policy.load.yaml_source import Path as YamlPath
 from dpm_policy.load.yaml_source import YamlDocument
 from dpm_policy.model import EnvironmentFile
-from dpm_policy.model.types import CatalogDeliveryName
+from dpm_policy.model.types import CatalogDeliveryName, TenantMapDeliveryName
 from dpm_policy.problems import Position, Problem
 from dpm_policy.repository import Entry, Repository
 from dpm_policy_runtime.env_files import FORMAT_KEY, FORMAT_VERSION
@@ -46,6 +52,8 @@ FILE_NAMES: tuple[str, ...] = (
 )
 
 _CONFIGMAP_WHY = "Kubernetes refuses a ConfigMap over 1 MiB"
+# What the mounted ConfigMap of tenant_map_delivery: file holds: env.json under its own name.
+MOUNTED_FILE = "env.json"
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class EnvironmentOutput:
     delivered: dict[str, str]
     catalog: dict[str, WireEntry]
     tenant_map: dict[str, str]
+    tenant_map_delivery: TenantMapDeliveryName
     configmap_name: str
     expected: View
     locator: Locator
@@ -112,27 +121,63 @@ def _expected(
     )
 
 
+def mounted_size(env_json: bytes) -> int:
+    """The bytes Kubernetes counts against its 1 MiB limit for the mounted file ConfigMap.
+
+    The API server adds up every data key and value (``ValidateConfigMap``); the one key is
+    ``env.json``.
+    """
+    return len(MOUNTED_FILE.encode("utf-8")) + len(env_json)
+
+
 def _configmap_budget(
     env: Entry[EnvironmentFile],
     delivered: Mapping[str, str],
     configmap_name: str,
     configmap_size: int,
+    variables: Mapping[str, str],
+    env_json: bytes,
 ) -> list[Problem]:
-    """The ConfigMap's size problem; the variables' are validate's (``checks.size_budget``)."""
-    found = check_size(
-        subject=f"ConfigMap {configmap_name}",
-        size=configmap_size,
-        limit=CONFIGMAP_LIMIT,
-        why=_CONFIGMAP_WHY,
-        contributors=[
-            Contributor(f"variable {variable}", len(value.encode("utf-8")))
-            for variable, value in delivered.items()
-        ],
-        fix=postgres_fix(env.model.environment) if CATALOG_JSON in delivered else FEWER_TENANTS,
-        file=env.file,
-        position=Position(1, 1),
-    )
-    return [found] if found is not None else []
+    """The ConfigMaps' size problems; the variables' are validate's (``checks.size_budget``).
+
+    With ``tenant_map_delivery: file`` the mounted ConfigMap holds all of ``env.json``, so it
+    must fit the same 1 MiB.
+    """
+    name = env.model.environment
+    tenant_delivery = env.model.tenant_map_delivery
+    tenant_fix = tenant_map_fix(name, tenant_delivery)
+    found = [
+        check_size(
+            subject=f"ConfigMap {configmap_name}",
+            size=configmap_size,
+            limit=CONFIGMAP_LIMIT,
+            why=_CONFIGMAP_WHY,
+            contributors=[
+                Contributor(f"variable {variable}", len(value.encode("utf-8")))
+                for variable, value in delivered.items()
+            ],
+            fix=postgres_fix(name) if CATALOG_JSON in delivered else tenant_fix,
+            file=env.file,
+            position=Position(1, 1),
+        )
+    ]
+    if tenant_delivery == "file":
+        found.append(
+            check_size(
+                subject=f"mounted ConfigMap of {name} ({MOUNTED_FILE})",
+                size=mounted_size(env_json),
+                limit=CONFIGMAP_LIMIT,
+                why=_CONFIGMAP_WHY,
+                contributors=[
+                    Contributor(f"variable {variable}", len(value.encode("utf-8")))
+                    for variable, value in variables.items()
+                ],
+                fix=tenant_fix,
+                file=env.file,
+                position=env.document.position(("tenant_map_delivery",)),
+            )
+        )
+    return [problem for problem in found if problem is not None]
 
 
 class EnvironmentVariables(NamedTuple):
@@ -152,20 +197,24 @@ def environment_variables(
     catalog = build_catalog(flat, model.packs)
     tenant_map = build_tenant_map(repository.tenants, model.environment)
     variables = build_variables(model, catalog, tenant_map)
-    return EnvironmentVariables(
-        catalog, tenant_map, variables, delivered_variables(variables, model.catalog_delivery)
-    )
+    delivered = delivered_variables(variables, model.catalog_delivery, model.tenant_map_delivery)
+    return EnvironmentVariables(catalog, tenant_map, variables, delivered)
 
 
-def _headers(name: str, delivery: CatalogDeliveryName) -> tuple[list[str], list[str]]:
+def _headers(
+    name: str, delivery: CatalogDeliveryName, tenant_map_delivery: TenantMapDeliveryName
+) -> tuple[list[str], list[str]]:
     """The comment lines that open ``dpm-policy.env`` and ``configmap.yaml``."""
     generated = (
         f"Generated by dpm-policy compile from environments/{name}.yaml and the packs and "
         "tenants it ships; do not edit."
     )
     load = "Load in bash with: set -a; . ./dpm-policy.env; set +a (or python-dotenv)."
-    note = catalog_note(name, delivery)
-    return [generated, load, note], [generated, note]
+    notes = [catalog_note(name, delivery)]
+    tenant_note = tenant_map_note(name, tenant_map_delivery)
+    if tenant_note is not None:
+        notes.append(tenant_note)
+    return [generated, load, *notes], [generated, *notes]
 
 
 def build_environment(
@@ -179,7 +228,9 @@ def build_environment(
     model = env.model
     name = model.environment
     catalog, tenant_map, variables, delivered = environment_variables(repository, model, flat)
-    dotenv_header, configmap_header = _headers(name, model.catalog_delivery)
+    dotenv_header, configmap_header = _headers(
+        name, model.catalog_delivery, model.tenant_map_delivery
+    )
     configmap = render_configmap(name, delivered, source_commit, configmap_header)
     files: dict[str, bytes] = {
         # The runtime's snapshot: its format version first, then every compiled variable.
@@ -194,6 +245,8 @@ def build_environment(
         environment=name,
         delivered=delivered,
         catalog_delivery=model.catalog_delivery,
+        tenant_map_delivery=model.tenant_map_delivery,
+        mounted_size=mounted_size(files["env.json"]),
         files=files,
         configmap_name=configmap.name,
         configmap_size=configmap.size,
@@ -208,8 +261,11 @@ def build_environment(
         delivered=delivered,
         catalog=catalog,
         tenant_map=tenant_map,
+        tenant_map_delivery=model.tenant_map_delivery,
         configmap_name=configmap.name,
         expected=_expected(model, flat, tenant_map),
         locator=_source_locator(env, flat, repository),
-        problems=_configmap_budget(env, delivered, configmap.name, configmap.size),
+        problems=_configmap_budget(
+            env, delivered, configmap.name, configmap.size, variables, files["env.json"]
+        ),
     )

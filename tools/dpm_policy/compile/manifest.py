@@ -7,6 +7,9 @@ and the ConfigMap), each with its size and limit. ``catalog_delivery`` is writte
 ``postgres``: the catalog variable is then not among ``variables`` (``env.json`` and
 ``catalog.json`` hold it, see ``files``) and reaches the engine through ``dpm-policy publish``.
 A manifest without the key, like every one written before it existed, means ``environment``.
+``tenant_map_delivery`` likewise, only for ``file`` or ``postgres``: the tenant map is then not
+among ``variables``; with ``file``, ``mounted`` gives the size of the ConfigMap that holds
+``env.json`` against Kubernetes' limit.
 """
 
 from __future__ import annotations
@@ -17,7 +20,12 @@ from collections.abc import Mapping
 from dpm_policy import __version__
 from dpm_policy.compile.budget import CONFIGMAP_LIMIT, variable_limit
 from dpm_policy.compile.encode import pretty_json
-from dpm_policy.model.types import DEFAULT_CATALOG_DELIVERY, CatalogDeliveryName
+from dpm_policy.model.types import (
+    DEFAULT_CATALOG_DELIVERY,
+    DEFAULT_TENANT_MAP_DELIVERY,
+    CatalogDeliveryName,
+    TenantMapDeliveryName,
+)
 
 __all__ = ["MANIFEST_VERSION", "describe_bytes", "render_manifest"]
 
@@ -34,6 +42,8 @@ def render_manifest(
     environment: str,
     delivered: Mapping[str, str],
     catalog_delivery: CatalogDeliveryName,
+    tenant_map_delivery: TenantMapDeliveryName = DEFAULT_TENANT_MAP_DELIVERY,
+    mounted_size: int = 0,
     files: Mapping[str, bytes],
     configmap_name: str,
     configmap_size: int,
@@ -58,4 +68,8 @@ def render_manifest(
     }
     if catalog_delivery != DEFAULT_CATALOG_DELIVERY:
         document["catalog_delivery"] = catalog_delivery
+    if tenant_map_delivery != DEFAULT_TENANT_MAP_DELIVERY:
+        document["tenant_map_delivery"] = tenant_map_delivery
+    if tenant_map_delivery == "file":
+        document["mounted"] = {"file": "env.json", "bytes": mounted_size, "limit": CONFIGMAP_LIMIT}
     return pretty_json(document)

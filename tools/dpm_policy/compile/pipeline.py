@@ -19,6 +19,7 @@ from dpm_policy.compile.output import Staged, discard, stage, swap_in
 from dpm_policy.compile.verify import verify_outputs
 from dpm_policy.errors import UsageError
 from dpm_policy.load.trees import SourceTree
+from dpm_policy.model.types import DEFAULT_TENANT_MAP_DELIVERY, TenantMapDeliveryName
 from dpm_policy.problems import Problem, sort_problems
 from dpm_policy.repository import Repository
 from dpm_policy.suggest import did_you_mean
@@ -36,6 +37,7 @@ class WrittenEnvironment:
     pack_count: int
     tenant_count: int
     configmap_name: str
+    tenant_map_delivery: TenantMapDeliveryName = DEFAULT_TENANT_MAP_DELIVERY
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ def compile_repository(
                     len(build.catalog),
                     len(build.tenant_map),
                     build.configmap_name,
+                    build.tenant_map_delivery,
                 )
             )
         return CompileResult(

@@ -34,7 +34,7 @@ from dpm_policy_runtime.decimals import canonical_decimal
 from dpm_policy_runtime.env_files import read_variables
 from dpm_policy_runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT
 from dpm_policy_runtime.switches import ENGINE_SWITCHES, SwitchSpec, flag_text, switch_text
-from dpm_policy_runtime.variables import CATALOG_JSON
+from dpm_policy_runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
 
 __all__ = [
     "Locator",
@@ -363,7 +363,7 @@ def verify_outputs(
         mismatch = _variables_problem(file_name, found, wanted[file_name], locator)
         if mismatch is not None:
             problems.append(mismatch)
-            if CATALOG_JSON in found:
+            if CATALOG_JSON in found and TENANT_MAP_JSON in found:
                 # Say which pack, tenant or switch differs, at its source line.
                 problems.extend(_read_both(f"{label}/{file_name}", found, expected, locator))
     try:

@@ -10,12 +10,14 @@ from dpm_policy.model.base import StrictModel
 from dpm_policy.model.guardrails import Guardrails
 from dpm_policy.model.types import (
     DEFAULT_CATALOG_DELIVERY,
+    DEFAULT_TENANT_MAP_DELIVERY,
     CatalogDelivery,
     EnvName,
     NotNull,
     OwnerList,
     PolicyBool,
     PolicyId,
+    TenantMapDelivery,
     Text,
 )
 from dpm_policy_runtime.switches import SWITCHES_BY_KEY
@@ -63,6 +65,11 @@ class EnvironmentFile(StrictModel):
     catalog_delivery: CatalogDelivery = Field(
         default=DEFAULT_CATALOG_DELIVERY,
         description=_SWITCHES["catalog_delivery"].description,
+        examples=["postgres"],
+    )
+    tenant_map_delivery: TenantMapDelivery = Field(
+        default=DEFAULT_TENANT_MAP_DELIVERY,
+        description=_SWITCHES["tenant_map_delivery"].description,
         examples=["postgres"],
     )
     packs: list[PolicyId] = Field(

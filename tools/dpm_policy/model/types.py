@@ -23,9 +23,11 @@ from dpm_policy_runtime.switches import flag_text
 __all__ = [
     "CATALOG_DELIVERIES",
     "DEFAULT_CATALOG_DELIVERY",
+    "DEFAULT_TENANT_MAP_DELIVERY",
     "ENV_NAME_PATTERN",
     "ID_PATTERN",
     "MAX_ID_LENGTH",
+    "TENANT_MAP_DELIVERIES",
     "CatalogDelivery",
     "CatalogDeliveryName",
     "EnvName",
@@ -35,6 +37,8 @@ __all__ = [
     "OwnerList",
     "PolicyBool",
     "PolicyId",
+    "TenantMapDelivery",
+    "TenantMapDeliveryName",
     "Text",
     "Version",
     "bounded_decimal",
@@ -392,7 +396,8 @@ OwnerList = Annotated[
 
 def _choice_check(choices: tuple[str, ...], default: str) -> Any:
     """One word of a closed set; a near miss is named, anything else lists the words."""
-    allowed = " or ".join(repr(choice) for choice in choices)
+    quoted = [repr(choice) for choice in choices]
+    allowed = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
 
     def check(value: object) -> str:
         _reject_null(value)
@@ -421,4 +426,15 @@ CatalogDelivery = Annotated[
     CatalogDeliveryName,
     BeforeValidator(_choice_check(CATALOG_DELIVERIES, DEFAULT_CATALOG_DELIVERY)),
     WithJsonSchema({"type": "string", "enum": list(CATALOG_DELIVERIES)}),
+]
+
+# How the tenant map reaches the engine (see model.environment for what each word means).
+TenantMapDeliveryName = Literal["environment", "file", "postgres"]
+TENANT_MAP_DELIVERIES: tuple[str, ...] = typing.get_args(TenantMapDeliveryName)
+DEFAULT_TENANT_MAP_DELIVERY: TenantMapDeliveryName = "environment"
+
+TenantMapDelivery = Annotated[
+    TenantMapDeliveryName,
+    BeforeValidator(_choice_check(TENANT_MAP_DELIVERIES, DEFAULT_TENANT_MAP_DELIVERY)),
+    WithJsonSchema({"type": "string", "enum": list(TENANT_MAP_DELIVERIES)}),
 ]
