@@ -75,8 +75,20 @@ def _pack_text(rng: random.Random, pack_id: str, base: str | None, index: int) -
     return "".join(lines)
 
 
-def generate(out: Path, *, packs: int, tenants: int, environments: int, seed: int = 7) -> None:
-    """Write the repository into ``out`` (which must not exist or be empty)."""
+def generate(
+    out: Path,
+    *,
+    packs: int,
+    tenants: int,
+    environments: int,
+    seed: int = 7,
+    postgres: bool = False,
+) -> None:
+    """Write the repository into ``out`` (which must not exist or be empty).
+
+    ``postgres``: every environment delivers its catalog and its tenant map through Postgres
+    (``catalog_delivery`` and ``tenant_map_delivery``), so any scale compiles.
+    """
     if environments < 1 or environments > len(_ENV_NAMES):
         raise ValueError(f"environments must be between 1 and {len(_ENV_NAMES)}")
     if packs < 1:
@@ -124,6 +136,11 @@ def generate(out: Path, *, packs: int, tenants: int, environments: int, seed: in
             "tenant_resolution_enabled: true\n",
             "idempotency_replay_enabled: true\n",
             f"default_policy_pack: {everywhere[0]}\n",
+            *(
+                ["catalog_delivery: postgres\n", "tenant_map_delivery: postgres\n"]
+                if postgres
+                else []
+            ),
             "packs:\n",
             *(f"  - {pack_id}\n" for pack_id in shipped[position]),
         ]
@@ -154,6 +171,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tenants", type=int, default=50_000)
     parser.add_argument("--environments", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="deliver every environment's catalog and tenant map through Postgres",
+    )
     parser.add_argument("out_dir", type=Path)
     args = parser.parse_args(argv)
     if args.out_dir.exists() and any(args.out_dir.iterdir()):
@@ -166,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             tenants=args.tenants,
             environments=args.environments,
             seed=args.seed,
+            postgres=args.postgres,
         )
     except ValueError as error:
         sys.stderr.write(f"generate: {error}\n")

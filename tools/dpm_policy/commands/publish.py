@@ -26,7 +26,7 @@ from dpm_policy.publish import (
     apply_catalog,
     check_catalog,
     env_json_path,
-    load_desired_rows,
+    load_desired,
     resolve_dsn,
 )
 
@@ -101,14 +101,14 @@ def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit code (errors are the CLI's to map)."""
     root = find_root(args.root)
     env_json = env_json_path(args.dist or root / "dist", args.env)
-    desired = load_desired_rows(env_json, env=args.env, shown_as=shown_path(env_json, root))
+    desired = load_desired(env_json, env=args.env, shown_as=shown_path(env_json, root))
     dsn = resolve_dsn(args.dsn, os.environ)
     applied = drift = False
     if args.mode == "apply":
-        result = apply_catalog(dsn, desired, prune=args.prune)
+        result = apply_catalog(dsn, desired.rows, prune=args.prune, tenants=desired.tenants)
         plan, applied = result.plan, result.applied
     else:
-        plan, drift = check_catalog(dsn, desired, prune=args.prune)
+        plan, drift = check_catalog(dsn, desired.rows, prune=args.prune, tenants=desired.tenants)
     outcome = Outcome(args.mode, args.env, dsn.describe(), plan, applied=applied, drift=drift)
     emit(outcome.problems, args.format, RENDERERS, outcome, beside_annotations="text")
     return 1 if args.mode == "check" and drift else 0

@@ -2,8 +2,10 @@
 
 The engine at HEAD reads its policy packs only from that table (docs/engine-contract.md sections 7
 and 9.1). The flow is one way: compiled ``env.json`` -> desired rows -> plan against the table
--> apply in one locked, verified transaction, or report drift. Nothing here prints or exits:
-it returns values or raises an error of the tool's one tree (``dpm_policy.errors``).
+-> apply in one locked, verified transaction, or report drift. For an environment with
+``tenant_map_delivery: postgres`` the tenant map is planned, applied and checked beside the
+catalog, in the same transaction (``tenant_plan``, ``tenant_db``). Nothing here prints or
+exits: it returns values or raises an error of the tool's one tree (``dpm_policy.errors``).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from dpm_policy.publish.rows import (
     encode_definition,
 )
 from dpm_policy.publish.snapshot import plan_catalog
-from dpm_policy.publish.source import env_json_path, load_desired_rows
+from dpm_policy.publish.source import Desired, env_json_path, load_desired, load_desired_rows
 from dpm_policy.publish.strict import RowProblem, check_row
+from dpm_policy.publish.tenant_plan import TenantChange, TenantPlan, build_tenant_plan
 
 __all__ = [
     "DSN_ENV_VAR",
@@ -33,6 +36,7 @@ __all__ = [
     "ApplyResult",
     "CatalogNotFound",
     "ConnectionFailed",
+    "Desired",
     "DesiredRow",
     "Dsn",
     "DsnError",
@@ -43,9 +47,12 @@ __all__ = [
     "RowChange",
     "RowProblem",
     "StoredRow",
+    "TenantChange",
+    "TenantPlan",
     "UnmanagedRow",
     "apply_catalog",
     "build_plan",
+    "build_tenant_plan",
     "check_catalog",
     "check_row",
     "desired_row",
@@ -53,6 +60,7 @@ __all__ = [
     "encode_definition",
     "env_json_path",
     "has_drift",
+    "load_desired",
     "load_desired_rows",
     "parse_dsn",
     "plan_catalog",

@@ -4,19 +4,24 @@ The order inside the transaction:
 1. take the publish advisory lock (a second publisher waits here), so the plan is computed
    from a state nobody else is changing;
 2. create the table when it is missing, exactly as the engine's migration does;
-3. read the table and plan; when nothing differs, stop without writing (a second apply is a
-   no-op: no row is touched and every ``updated_at`` stays as it was);
-4. insert, update and delete, one statement per row, all with the same ``updated_at``;
-5. read every written row back and check it as the engine's strict read would; any mismatch
-   raises, and the transaction rolls back.
+3. read the table (and, for ``tenant_map_delivery: postgres``, the tenant rows) and plan; when
+   nothing differs, stop without writing (a second apply is a no-op: no row is touched and
+   every ``updated_at`` stays as it was);
+4. with a tenant map: run the tenant migration when its tables are missing, then write the
+   tenant rows (one statement per kind of change);
+5. insert, update and delete packs, one statement per row, all with the same ``updated_at``;
+6. raise the revision, when its table exists, so readers see that something changed;
+7. read every written row back and check it as the engine's strict read would, and the tenant
+   rows against the map; any mismatch raises, and the transaction rolls back.
+The catalog and the tenant map are therefore committed together, or neither is.
 A broken connection at any point also rolls back: the server discards an unfinished
 transaction, so the table is wholly old or wholly new.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from dpm_policy.publish.db import (
@@ -35,6 +40,15 @@ from dpm_policy.publish.errors import RefusedRows
 from dpm_policy.publish.plan import Plan, RowChange, build_plan
 from dpm_policy.publish.rows import DesiredRow, StoredRow
 from dpm_policy.publish.strict import RowProblem, check_row
+from dpm_policy.publish.tenant_db import (
+    apply_migration,
+    bump_revision,
+    read_tenants,
+    revision_exists,
+    tenant_tables_exist,
+    write_tenants,
+)
+from dpm_policy.publish.tenant_plan import TenantPlan, build_tenant_plan
 
 __all__ = ["AfterWrite", "ApplyResult", "apply_catalog", "refuse_bad_rows"]
 
@@ -77,10 +91,14 @@ def apply_catalog(
     desired: Sequence[DesiredRow],
     *,
     prune: bool,
+    tenants: Mapping[str, str] | None = None,
     after_write: AfterWrite | None = None,
     clock: Callable[[], datetime] = _utc_now,
 ) -> ApplyResult:
     """Make the table hold exactly ``desired`` (plus unmanaged rows unless ``prune``).
+
+    ``tenants``: the compiled tenant map of an environment with ``tenant_map_delivery:
+    postgres``, written to its table in the same transaction (None: tenant rows untouched).
 
     Raises RefusedRows (nothing written) when a row fails the strict check before or after
     writing, and ConnectionFailed (nothing written) when the database fails.
@@ -92,7 +110,7 @@ def apply_catalog(
             driver_errors(dsn, "apply failed and was rolled back; nothing was written"),
             connection.transaction(),
         ):
-            return _apply_locked(connection, desired, prune, after_write, clock)
+            return _apply_locked(connection, desired, tenants, prune, after_write, clock)
     finally:
         connection.close()
 
@@ -100,21 +118,36 @@ def apply_catalog(
 def _apply_locked(
     connection: Connection,
     desired: Sequence[DesiredRow],
+    tenants: Mapping[str, str] | None,
     prune: bool,
     after_write: AfterWrite | None,
     clock: Callable[[], datetime],
 ) -> ApplyResult:
-    """Steps 1 to 5 of the module docstring, inside the caller's transaction."""
+    """Steps 1 to 7 of the module docstring, inside the caller's transaction."""
     acquire_lock(connection)
     exists = table_exists(connection)
     if not exists:
         create_table(connection)
     stored = read_rows(connection) if exists else {}
     plan = build_plan(desired, stored, table_exists=exists, prune=prune)
+    stored_tenants: dict[str, str] = {}
+    if tenants is not None:
+        tenant_tables = tenant_tables_exist(connection)
+        stored_tenants = read_tenants(connection) if tenant_tables else {}
+        plan = replace(
+            plan,
+            tenants=build_tenant_plan(
+                tenants, stored_tenants, tables_exist=tenant_tables, prune=prune
+            ),
+        )
     if plan.is_noop:
         return ApplyResult(plan, applied=False)
     wanted = {row.policy_pack_id: row for row in desired}
     now = clock().astimezone(UTC).isoformat()
+    if plan.tenants is not None:
+        if plan.tenants.creates_tables:
+            apply_migration(connection)
+        write_tenants(connection, plan.tenants, now)
     for change in plan.changes:
         if change.action == "delete":
             delete_row(connection, change.policy_pack_id)
@@ -122,8 +155,51 @@ def _apply_locked(
             upsert_row(connection, wanted[change.policy_pack_id], now)
         if after_write is not None:
             after_write(connection, change)
-    _verify(read_rows(connection), plan, wanted, stored, now)
+    if revision_exists(connection):
+        bump_revision(connection, now)
+    readback = read_rows(connection)
+    _verify(readback, plan, wanted, stored, now)
+    if tenants is not None and plan.tenants is not None:
+        _verify_tenants(read_tenants(connection), tenants, stored_tenants, plan.tenants, readback)
     return ApplyResult(plan, applied=True, updated_at=now)
+
+
+def _verify_tenants(
+    readback: Mapping[str, str],
+    tenants: Mapping[str, str],
+    before: Mapping[str, str],
+    plan: TenantPlan,
+    catalog: Mapping[str, StoredRow],
+) -> None:
+    """Raise RefusedRows unless the tenant rows are the map (plus kept ones), and every pack
+    they name is in the catalog table."""
+    expected = {tenant: before[tenant] for tenant in plan.unmanaged}
+    expected.update(tenants)
+    problems: list[RowProblem] = []
+    for tenant in sorted(set(expected) | set(readback)):
+        found, wanted = readback.get(tenant), expected.get(tenant)
+        if found != wanted:
+            problems.append(
+                _mismatch(
+                    f"tenant {tenant}",
+                    "policy_pack_id",
+                    f"reads back {found!r} where {wanted!r} was meant",
+                )
+            )
+        elif found is not None and found not in catalog:
+            problems.append(
+                _mismatch(
+                    f"tenant {tenant}",
+                    "policy_pack_id",
+                    f"names pack {found!r}, which is not in the catalog table",
+                )
+            )
+    if problems:
+        raise RefusedRows(
+            "the tenant rows read back after writing failed verification; the transaction was "
+            "rolled back and nothing was written",
+            problems,
+        )
 
 
 def _verify(

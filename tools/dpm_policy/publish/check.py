@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from dpm_policy.publish.dsn import Dsn
 from dpm_policy.publish.plan import Plan
@@ -24,7 +24,17 @@ def has_drift(plan: Plan) -> bool:
     return any(row.problems for row in plan.unmanaged)
 
 
-def check_catalog(dsn: Dsn, desired: Sequence[DesiredRow], *, prune: bool) -> tuple[Plan, bool]:
-    """Read the table and report ``(plan, drifted)``; writes nothing."""
-    plan = plan_catalog(dsn, desired, prune=prune)
+def check_catalog(
+    dsn: Dsn,
+    desired: Sequence[DesiredRow],
+    *,
+    prune: bool,
+    tenants: Mapping[str, str] | None = None,
+) -> tuple[Plan, bool]:
+    """Read the tables and report ``(plan, drifted)``; writes nothing.
+
+    With ``tenants``, a tenant row that differs from the compiled map, or is missing, is drift
+    too; a kept row of a tenant the map does not hold is not (as for unmanaged packs).
+    """
+    plan = plan_catalog(dsn, desired, prune=prune, tenants=tenants)
     return plan, has_drift(plan)

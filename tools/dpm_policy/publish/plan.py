@@ -14,6 +14,7 @@ from typing import Literal
 
 from dpm_policy.publish.rows import DesiredRow, StoredRow
 from dpm_policy.publish.strict import RowProblem, check_row
+from dpm_policy.publish.tenant_plan import TenantPlan
 from dpm_policy_runtime.fields import SECTIONS
 
 __all__ = ["FieldChange", "Plan", "RowChange", "UnmanagedRow", "build_plan"]
@@ -68,6 +69,8 @@ class Plan:
     # Stored rows not in the desired catalog that are kept (always empty when pruning:
     # they are deletes then).
     unmanaged: tuple[UnmanagedRow, ...]
+    # The tenant rows' part, for an environment with tenant_map_delivery: postgres; else None.
+    tenants: TenantPlan | None = None
 
     @property
     def creates_table(self) -> bool:
@@ -77,7 +80,8 @@ class Plan:
     @property
     def is_noop(self) -> bool:
         """An apply would write nothing at all."""
-        return self.table_exists and not self.changes
+        catalog_noop = self.table_exists and not self.changes
+        return catalog_noop and (self.tenants is None or self.tenants.is_noop)
 
     def count(self, action: RowAction) -> int:
         """How many rows an apply would insert, update or delete."""

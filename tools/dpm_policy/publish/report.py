@@ -12,6 +12,8 @@ from dpm_policy.formats.json_format import problems_data
 from dpm_policy.problems import Problem
 from dpm_policy.publish.plan import FieldChange, Plan, RowChange
 from dpm_policy.publish.rows import TABLE
+from dpm_policy.publish.tenant_plan import TenantChange, TenantPlan
+from dpm_policy_runtime.postgres import REVISION_TABLE, TENANT_TABLE
 
 __all__ = ["RENDERERS", "Mode", "Outcome", "render_json", "render_text"]
 
@@ -57,9 +59,31 @@ def render_text(outcome: Outcome) -> str:
                 else "the engine would misread it"
             )
             lines.append(f"      warning: {problem.message}; {effect}")
+    if plan.tenants is not None:
+        lines.extend(_tenant_lines(plan.tenants))
     lines.append(f"summary: {_summary(plan)}")
     lines.append(_verdict(outcome))
     return "\n".join(lines) + "\n"
+
+
+def _tenant_lines(tenants: TenantPlan) -> list[str]:
+    lines = []
+    if tenants.creates_tables:
+        lines.append(f"  + create tables {TENANT_TABLE} and {REVISION_TABLE}")
+    lines.extend(_tenant_change_line(change) for change in tenants.changes)
+    lines.extend(
+        f"  = keep tenant {tenant} (not in the tenant map; --prune deletes it)"
+        for tenant in tenants.unmanaged
+    )
+    return lines
+
+
+def _tenant_change_line(change: TenantChange) -> str:
+    if change.action == "insert":
+        return f"  + tenant {change.tenant_id} -> {change.after}"
+    if change.action == "delete":
+        return f"  - tenant {change.tenant_id} (was {change.before})"
+    return f"  ~ tenant {change.tenant_id}: {change.before} -> {change.after}"
 
 
 def _change_lines(change: RowChange) -> list[str]:
@@ -95,14 +119,25 @@ def _summary(plan: Plan) -> str:
         f"{len(plan.unchanged)} unchanged",
         f"{len(plan.unmanaged)} unmanaged kept",
     ]
+    tenants = plan.tenants
+    if tenants is not None:
+        parts.append(
+            f"tenants: {tenants.count('insert')} to insert, {tenants.count('update')} to update, "
+            f"{tenants.count('delete')} to delete, {tenants.unchanged} unchanged, "
+            f"{len(tenants.unmanaged)} unmanaged kept"
+        )
     return ", ".join(parts)
 
 
 def _verdict(outcome: Outcome) -> str:
     if outcome.mode == "apply":
+        both = outcome.plan.tenants is not None
+        held = "the compiled catalog and tenant map" if both else "the compiled catalog"
         if outcome.applied:
-            return "applied: the table now holds the compiled catalog"
-        return "nothing to do: the table already holds the compiled catalog (no writes)"
+            tables = "tables now hold" if both else "table now holds"
+            return f"applied: the {tables} {held}"
+        tables = "tables already hold" if both else "table already holds"
+        return f"nothing to do: the {tables} {held} (no writes)"
     if outcome.mode == "check":
         return "drift found" if outcome.drift else "no drift"
     if outcome.plan.is_noop:
@@ -145,7 +180,33 @@ def render_json(outcome: Outcome) -> str:
             "unmanaged": len(plan.unmanaged),
         },
     }
+    if plan.tenants is not None:
+        document["tenant_map"] = _tenants_json(plan.tenants)
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def _tenants_json(tenants: TenantPlan) -> dict[str, object]:
+    return {
+        "table": TENANT_TABLE,
+        "creates_tables": tenants.creates_tables,
+        "changes": [
+            {
+                "tenant_id": change.tenant_id,
+                "action": change.action,
+                "before": change.before,
+                "after": change.after,
+            }
+            for change in tenants.changes
+        ],
+        "unmanaged": list(tenants.unmanaged),
+        "summary": {
+            "insert": tenants.count("insert"),
+            "update": tenants.count("update"),
+            "delete": tenants.count("delete"),
+            "unchanged": tenants.unchanged,
+            "unmanaged": len(tenants.unmanaged),
+        },
+    }
 
 
 RENDERERS: dict[str, Callable[[Outcome], str]] = {"text": render_text, "json": render_json}

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from dpm_policy.publish.db import connect, driver_errors, read_rows, table_exists
 from dpm_policy.publish.dsn import Dsn
 from dpm_policy.publish.plan import Plan, build_plan
 from dpm_policy.publish.rows import DesiredRow
+from dpm_policy.publish.tenant_db import read_tenants, tenant_tables_exist
+from dpm_policy.publish.tenant_plan import build_tenant_plan
 
 __all__ = ["plan_catalog"]
 
 
-def plan_catalog(dsn: Dsn, desired: Sequence[DesiredRow], *, prune: bool) -> Plan:
+def plan_catalog(
+    dsn: Dsn,
+    desired: Sequence[DesiredRow],
+    *,
+    prune: bool,
+    tenants: Mapping[str, str] | None = None,
+) -> Plan:
     """The plan an apply would carry out now. Read-only: a missing table is not created.
+
+    ``tenants`` is the compiled tenant map of an environment that delivers it through Postgres
+    (None otherwise): the plan then covers the tenant rows too, read in the same snapshot.
 
     Raises ConnectionFailed when the database cannot be read.
     """
@@ -25,6 +37,16 @@ def plan_catalog(dsn: Dsn, desired: Sequence[DesiredRow], *, prune: bool) -> Pla
             with connection.transaction():
                 exists = table_exists(connection)
                 stored = read_rows(connection) if exists else {}
+                tenant_tables = tenants is not None and tenant_tables_exist(connection)
+                stored_tenants = read_tenants(connection) if tenant_tables else {}
     finally:
         connection.close()
-    return build_plan(desired, stored, table_exists=exists, prune=prune)
+    plan = build_plan(desired, stored, table_exists=exists, prune=prune)
+    if tenants is None:
+        return plan
+    return replace(
+        plan,
+        tenants=build_tenant_plan(
+            tenants, stored_tenants, tables_exist=tenant_tables, prune=prune
+        ),
+    )

@@ -7,6 +7,8 @@ in strict mode means publish sees exactly the packs the resolver would, expanded
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from dpm_policy.errors import ProblemsFound
@@ -15,7 +17,16 @@ from dpm_policy.problems import START, Problem
 from dpm_policy.publish.errors import CatalogNotFound
 from dpm_policy.publish.rows import DesiredRow, desired_rows
 
-__all__ = ["env_json_path", "load_desired_rows"]
+__all__ = ["Desired", "env_json_path", "load_desired", "load_desired_rows"]
+
+
+@dataclass(frozen=True)
+class Desired:
+    """What publish writes for one environment: the catalog's rows, and the tenant map when
+    the environment delivers it through Postgres (None otherwise)."""
+
+    rows: tuple[DesiredRow, ...]
+    tenants: dict[str, str] | None
 
 
 def env_json_path(dist: Path, env: str) -> Path:
@@ -31,6 +42,16 @@ def load_desired_rows(
     Raises CatalogNotFound when the file is missing (with the command that makes it) or cannot
     be read, and ProblemsFound, naming the file as ``shown_as`` (default: its path), when the
     runtime's strict read refuses it.
+    """
+    return load_desired(env_json, env=env, shown_as=shown_as).rows
+
+
+def load_desired(env_json: Path, *, env: str, shown_as: str | None = None) -> Desired:
+    """The catalog's rows and, when ``manifest.json`` beside ``env_json`` records
+    ``tenant_map_delivery: postgres``, the tenant map; one strict read of ``env_json``.
+
+    Raises as :func:`load_desired_rows` does, and CatalogNotFound when the manifest is
+    unreadable.
     """
     # Imported here so that the publish library stays importable while only the runtime's
     # field table is needed (the planner and the strict check).
@@ -48,14 +69,32 @@ def load_desired_rows(
     again = f"; run dpm-policy compile --env {env} again"
     try:
         runtime = PolicyRuntime.from_bytes(data, env_json.name, strict=True)
-        return desired_rows(pack.to_item() for pack in runtime.catalog.values())
+        rows = desired_rows(pack.to_item() for pack in runtime.catalog.values())
     except PolicyConfigError as error:
         text = data.decode("utf-8", "replace")
         problems = from_config_problems(error.problems, file=name, text=text)
     except ValueError as error:
         detail = " ".join(str(error).split()) or type(error).__name__
         problems = [Problem(name, START, "invalid-catalog", detail)]
+    else:
+        postgres = _tenant_map_delivery(env_json.parent / "manifest.json", env) == "postgres"
+        return Desired(rows, dict(runtime.tenant_map) if postgres else None)
     raise ProblemsFound(
         f"{name} is not a valid compiled catalog{again}",
         [Problem(p.file, p.position, p.code, p.message + again) for p in problems],
     )
+
+
+def _tenant_map_delivery(manifest: Path, env: str) -> str:
+    """What the manifest records; a folder compiled before manifests existed means the default."""
+    if not manifest.is_file():
+        return "environment"
+    try:
+        document = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CatalogNotFound(
+            f"cannot read {manifest} ({error}); run dpm-policy compile --env {env} again"
+        ) from error
+    if not isinstance(document, dict):
+        return "environment"
+    return str(document.get("tenant_map_delivery", "environment"))

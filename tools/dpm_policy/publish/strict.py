@@ -8,9 +8,10 @@ HTTP 500 (docs/engine-contract.md section 7).
 The rules are the runtime's, not ours: the row is turned into one entry of the catalog wire
 shape and read by the runtime's strict parser (every problem, in the author's terms) and by its
 engine-faithful lenient parser (whether the engine itself would refuse the row). Only what
-differs between the Postgres read and the env-var parse is handled here: the columns override
-the JSON, stored rows spell "no override" as ``null``, and a null or non-object section fails
-the Postgres read where the env-var parse reads it as ``{}``.
+differs between the Postgres read and the env-var parse is the runtime's
+:func:`~dpm_policy_runtime.catalog_rows.row_entry` (the columns override the JSON, stored rows
+spell "no override" as ``null``, and a null or non-object section fails the Postgres read where
+the env-var parse reads it as ``{}``), which the runtime's Postgres source shares.
 """
 
 from __future__ import annotations
@@ -19,15 +20,12 @@ import json
 from dataclasses import dataclass
 
 from dpm_policy_runtime.catalog_lenient import parse_catalog_lenient
+from dpm_policy_runtime.catalog_rows import row_entry
 from dpm_policy_runtime.catalog_strict import parse_catalog_strict
-from dpm_policy_runtime.fields import SECTIONS
-from dpm_policy_runtime.json_text import JsonObject, JsonTextError, engine_json
 from dpm_policy_runtime.problems import ConfigProblem, Dropped
 from dpm_policy_runtime.safe_text import display_key
 
 __all__ = ["RowProblem", "check_row"]
-
-_GROUPS = "group_constraints"
 
 
 @dataclass(frozen=True)
@@ -51,35 +49,12 @@ class RowProblem:
 
 def check_row(policy_pack_id: str, version: str, definition_json: str) -> tuple[RowProblem, ...]:
     """Every problem the strict read finds in one row; empty when the row is sound."""
-    try:
-        payload = engine_json(definition_json)
-    except JsonTextError as error:
-        return (RowProblem(policy_pack_id, "definition_json", str(error), engine_fails=True),)
-    if not isinstance(payload, JsonObject):
-        return (
-            RowProblem(
-                policy_pack_id, "definition_json", "must be a JSON object", engine_fails=True
-            ),
-        )
-    fatal: list[RowProblem] = []
-    # The version column overrides the JSON's; the id is the entry's key.
-    entry: dict[str, object] = {"version": version}
-    for key, value in payload.items():
-        if key in ("policy_pack_id", "version"):
-            continue
-        if key not in SECTIONS:
-            entry[key] = value  # the strict parser names it and suggests the nearest key
-        elif not isinstance(value, dict):
-            fatal.append(
-                RowProblem(
-                    policy_pack_id,
-                    key,
-                    f"must be an object (got {json.dumps(value)})",
-                    engine_fails=True,
-                )
-            )
-        else:
-            entry[key] = _without_nulls(key, value, policy_pack_id, fatal)
+    entry, faults = row_entry(policy_pack_id, version, definition_json)
+    fatal = [
+        RowProblem(policy_pack_id, fault.path, fault.message, engine_fails=True) for fault in faults
+    ]
+    if entry is None:
+        return tuple(fatal)
     text = json.dumps({policy_pack_id: entry})
     problems: list[ConfigProblem] = []
     parse_catalog_strict(text, problems)
@@ -94,27 +69,6 @@ def check_row(policy_pack_id: str, version: str, definition_json: str) -> tuple[
         for problem in problems
     ]
     return tuple(fatal + found)
-
-
-def _without_nulls(
-    section: str, fields: dict[str, object], pack_id: str, fatal: list[RowProblem]
-) -> dict[str, object]:
-    """A stored section in the wire shape: ``null`` (no override) and ``{}`` groups omitted."""
-    kept: dict[str, object] = {}
-    for name, value in fields.items():
-        if section == "constraint_policy" and name == _GROUPS and value is None:
-            # The pack model's group map is not optional: null fails the read.
-            fatal.append(
-                RowProblem(
-                    pack_id,
-                    f"{section}.{name}",
-                    "is null; write {} for no group constraints",
-                    engine_fails=True,
-                )
-            )
-        elif value is not None and not (name == _GROUPS and value == {}):
-            kept[name] = value
-    return kept
 
 
 def _relative(path: str, prefix: str) -> str:
