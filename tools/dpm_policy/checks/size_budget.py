@@ -11,7 +11,8 @@ __all__ = ["check"]
 
 def check(repository: Repository) -> list[Problem]:
     """Each variable an environment delivers into the engine's process (the catalog, unless
-    ``catalog_delivery: postgres``, and the tenant map) fits Linux's 131,072 bytes per variable:
+    ``catalog_delivery: postgres``, and the tenant map, unless ``tenant_map_delivery`` is ``file``
+    or ``postgres``) fits Linux's 131,072 bytes per variable:
     a warning from 75 % of it, an error over it, with the largest packs or tenants and the fix;
     the same numbers compile uses. The ConfigMap that holds these variables stays below a third
     of Kubernetes' 1 MiB while they fit, so compile alone checks it. An environment shipping a
