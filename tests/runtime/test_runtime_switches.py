@@ -112,20 +112,20 @@ def test_adding_a_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     """A new delivery switch is one row: the review shows its change with no other edit (an
     engine switch also needs its variable in ``variables.VARIABLES`` and a runtime reading)."""
     row = SwitchSpec(
-        "tenant_map_delivery",
+        "audit_delivery",
         None,
         "environment",
         "delivery",
-        "tenant map delivery",
-        "How the tenant map reaches the engine.",
+        "audit delivery",
+        "How the audit trail reaches the engine.",
     )
     monkeypatch.setattr(compare, "SWITCHES", (*SWITCHES, row))
     before = _compiled({}, {})
-    after = _compiled({}, {"tenant_map_delivery": "file"})
+    after = _compiled({}, {"audit_delivery": "file"})
     (change,) = compare._settings(before, after)
     assert (change.name, change.variable, change.old, change.new) == (
-        "tenant map delivery",
-        "tenant_map_delivery",
+        "audit delivery",
+        "audit_delivery",
         "environment",
         "file",
     )
