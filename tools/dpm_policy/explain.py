@@ -24,7 +24,14 @@ from dpm_policy_runtime.fields import FIELDS_BY_PATH
 from dpm_policy_runtime.frozen import FrozenMap
 from dpm_policy_runtime.switches import deciding_switch
 
-__all__ = ["Explanation", "OptionOrigin", "explain", "explain_with_runtime"]
+__all__ = [
+    "Explanation",
+    "OptionOrigin",
+    "explain",
+    "explain_all",
+    "explain_audiences",
+    "explain_with_runtime",
+]
 
 
 @dataclass(frozen=True)
@@ -113,12 +120,23 @@ def explain_with_runtime(
     policy_pack_id: str | None = None,
 ) -> Explanation:
     """Explain one request against an already loaded runtime (compiled output)."""
+    flat, _ = flatten_repository(repository)
+    return _explanation(runtime, repository, flat, environment, tenant_id, policy_pack_id)
+
+
+def _explanation(
+    runtime: PolicyRuntime,
+    repository: Repository,
+    flat: dict[str, FlatPack],
+    environment: str,
+    tenant_id: str | None,
+    policy_pack_id: str | None,
+) -> Explanation:
     try:
         resolution = runtime.resolve(policy_pack_id=policy_pack_id, tenant_id=tenant_id)
     except PolicyHeaderError as error:
         # Too long for a header, or a control character inside: no request can carry it.
         raise UsageError(str(error).replace(" header ", " ", 1)) from None
-    flat, _ = flatten_repository(repository)
     return Explanation(
         environment,
         tenant_id,
@@ -146,16 +164,9 @@ def _unknown(
     )
 
 
-def explain(
-    *,
-    root: Path,
-    environment: str,
-    tenant_id: str | None = None,
-    policy_pack_id: str | None = None,
-    dist: Path | None = None,
-) -> Explanation:
-    """Compile ``environment`` into a temporary folder (or read ``dist/<env>``) and explain the
-    request with headers ``X-Tenant-Id: tenant_id`` and ``X-Policy-Pack-Id: policy_pack_id``.
+def _load(root: Path, environment: str, dist: Path | None) -> tuple[Repository, PolicyRuntime]:
+    """The repository's sources and the environment's compiled output, read by the resolver:
+    compiled into a temporary folder, or read from ``dist/<env>``.
 
     Raises ``UsageError`` for an unknown environment, ``ProblemsFound`` when the repository
     does not compile and ``InputError`` when the compiled output cannot be read.
@@ -184,7 +195,24 @@ def explain(
         env_json = folder / "env.json"
         if not env_json.is_file():
             raise InputError(f"{env_json}: not found; run dpm-policy compile --env {environment}")
-        runtime = PolicyRuntime.from_file(env_json)
+        return repository, PolicyRuntime.from_file(env_json)
+
+
+def explain(
+    *,
+    root: Path,
+    environment: str,
+    tenant_id: str | None = None,
+    policy_pack_id: str | None = None,
+    dist: Path | None = None,
+) -> Explanation:
+    """Compile ``environment`` into a temporary folder (or read ``dist/<env>``) and explain the
+    request with headers ``X-Tenant-Id: tenant_id`` and ``X-Policy-Pack-Id: policy_pack_id``.
+
+    Raises ``UsageError`` for an unknown environment and ``InputError`` when the repository
+    does not compile or the compiled output cannot be read.
+    """
+    repository, runtime = _load(root, environment, dist)
     return explain_with_runtime(
         runtime=runtime,
         repository=repository,
@@ -192,3 +220,24 @@ def explain(
         tenant_id=tenant_id,
         policy_pack_id=policy_pack_id,
     )
+
+
+def explain_audiences(
+    *, runtime: PolicyRuntime, repository: Repository, environment: str
+) -> tuple[Explanation, ...]:
+    """The auditor's matrix of one loaded environment: the unmapped traffic (a request with
+    no headers) first, then every tenant of the environment's tenant map, by id."""
+    flat, _ = flatten_repository(repository)
+    tenants: list[str | None] = [None, *sorted(runtime.tenant_map)]
+    return tuple(
+        _explanation(runtime, repository, flat, environment, tenant, None) for tenant in tenants
+    )
+
+
+def explain_all(
+    *, root: Path, environment: str, dist: Path | None = None
+) -> tuple[Explanation, ...]:
+    """``explain_audiences`` of ``environment``, compiled (or read from ``dist``) as
+    :func:`explain` does."""
+    repository, runtime = _load(root, environment, dist)
+    return explain_audiences(runtime=runtime, repository=repository, environment=environment)

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dpm_policy.commands.common import add_format_argument, add_root_argument, emit, find_root
-from dpm_policy.explain import Explanation, explain
+from dpm_policy.errors import UsageError
+from dpm_policy.explain import Explanation, explain, explain_all
 from dpm_policy.formats.json_format import problems_data
+from dpm_policy_runtime.fields import FIELDS
 
 NAME = "explain"
 HELP = (
@@ -25,13 +29,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tenant", metavar="ID", help="the request's X-Tenant-Id")
     parser.add_argument("--pack", metavar="ID", help="the request's X-Policy-Pack-Id")
     parser.add_argument(
+        "--all",
+        action="store_true",
+        help="the auditor's matrix: the unmapped traffic and every tenant of the environment's "
+        "map, one row each (with --format csv or json)",
+    )
+    parser.add_argument(
         "--dist",
         type=Path,
         default=None,
         metavar="DIR",
         help="read DIR/<env>/env.json instead of compiling into a temporary folder",
     )
-    add_format_argument(parser, RENDERERS)
+    add_format_argument(parser, {**RENDERERS, **MATRIX_RENDERERS})
 
 
 def _where(file: str | None, line: int | None) -> str:
@@ -78,10 +88,10 @@ def render_text(answer: Explanation) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(answer: Explanation) -> str:
-    """The explanation for machines."""
+def to_data(answer: Explanation) -> dict[str, object]:
+    """The explanation as JSON-ready data."""
     r = answer.resolution
-    data = {
+    return {
         "environment": answer.environment,
         "request": {"tenant_id": answer.tenant_id, "policy_pack_id": answer.policy_pack_id},
         "enabled": r.enabled,
@@ -104,13 +114,94 @@ def render_json(answer: Explanation) -> str:
             for o in answer.options
         ],
     }
-    return json.dumps({**problems_data(()), **data}, indent=2) + "\n"
+
+
+def render_json(answer: Explanation) -> str:
+    """The explanation for machines."""
+    return json.dumps({**problems_data(()), **to_data(answer)}, indent=2) + "\n"
 
 
 RENDERERS: dict[str, Callable[[Explanation], str]] = {"text": render_text, "json": render_json}
 
 
+def render_matrix_json(environment: str, answers: Sequence[Explanation]) -> str:
+    """The auditor's matrix for machines: one explanation per audience."""
+    data = {
+        **problems_data(()),
+        "environment": environment,
+        "audiences": [
+            {"audience": "unmapped" if a.tenant_id is None else "tenant", **to_data(a)}
+            for a in answers
+        ],
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+MATRIX_COLUMNS: tuple[str, ...] = (
+    "environment",
+    "audience",
+    "tenant_id",
+    "source",
+    "decided_at",
+    "policy_pack_id",
+    "present",
+    "version",
+    *(column for spec in FIELDS for column in (spec.path, f"{spec.path} at")),
+)
+
+
+def render_matrix_csv(environment: str, answers: Sequence[Explanation]) -> str:
+    """The auditor's matrix as CSV: one row per audience, two columns per setting (its value,
+    empty when the pack leaves it to the request, and the ``file:line`` that writes it)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(MATRIX_COLUMNS)
+    for answer in answers:
+        r = answer.resolution
+        options = {origin.path: origin for origin in answer.options}
+        row = [
+            environment,
+            "tenant" if answer.tenant_id is not None else "unmapped",
+            answer.tenant_id or "",
+            r.source,
+            answer.decided_at or "",
+            r.selected_policy_pack_id or "",
+            "true" if r.present else "false",
+            r.policy_pack.version if r.policy_pack else "",
+        ]
+        for spec in FIELDS:
+            origin = options.get(spec.path)
+            if origin is None:
+                row += ["", ""]
+            else:
+                where = f"{origin.file}:{origin.line}" if origin.file is not None else ""
+                row += [origin.value, where]
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+# The auditor's matrix (--all): an environment's name and one explanation per audience.
+MATRIX_RENDERERS: dict[str, Callable[[str, Sequence[Explanation]], str]] = {
+    "csv": render_matrix_csv,
+    "json": render_matrix_json,
+}
+
+
+def _run_all(args: argparse.Namespace) -> int:
+    if args.tenant is not None or args.pack is not None:
+        raise UsageError("--all explains every audience; leave out --tenant and --pack")
+    if args.format not in MATRIX_RENDERERS:
+        raise UsageError("--all writes a matrix: give --format csv or --format json")
+    answers = explain_all(root=find_root(args.root), environment=args.env, dist=args.dist)
+    sys.stdout.write(MATRIX_RENDERERS[args.format](args.env, answers))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.all:
+        return _run_all(args)
+    if args.format not in RENDERERS and args.format in MATRIX_RENDERERS:
+        raise UsageError("--format csv writes the matrix of every audience: add --all")
     answer = explain(
         root=find_root(args.root),
         environment=args.env,
