@@ -197,7 +197,7 @@ def summary_line(env: EnvironmentDiff) -> str:
         head = f"**{name}: {verdict.upper()}**: " + "; ".join(f"{v} for {who}" for v, who in groups)
     deltas = _summary_deltas(env)
     shown = ", ".join(_delta_text(change) for change in deltas[:_SUMMARY_DELTAS])
-    more = f" and {len(deltas) - _SUMMARY_DELTAS} more" if len(deltas) > _SUMMARY_DELTAS else ""
+    more = f" and {len(deltas) - _SUMMARY_DELTAS:,} more" if len(deltas) > _SUMMARY_DELTAS else ""
     return f"{head}{status}; {shown}{more}{_added(env)}" if shown else head + status + _added(env)
 
 
