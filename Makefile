@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 FORMAT ?= text
 # compile: the environments to build (default: every one), e.g. ENV=prod.
 ENV ?=
-# review, rules: the commit the change is compared with; review writes its report to REPORT.
+# review, rules: the commit the change is compared with; review writes its report to REPORT,
+# its header naming the sides BASE_LABEL and HEAD_LABEL when given.
 BASE ?= origin/main
 REPORT ?= /dev/stdout
 
@@ -50,7 +51,9 @@ fmt-check: setup
 
 ## review: the pull-request report of the working tree against BASE, written to REPORT
 review: setup
-	$(BIN)/dpm-policy diff --base "$(BASE)" --format markdown > "$(REPORT)"
+	$(BIN)/dpm-policy diff --base "$(BASE)" --format markdown \
+		$(if $(BASE_LABEL),--base-label "$(BASE_LABEL)") \
+		$(if $(HEAD_LABEL),--head-label "$(HEAD_LABEL)") > "$(REPORT)"
 
 ## rules: the change rules of the working tree against BASE
 rules: setup

@@ -11,21 +11,11 @@ from pathlib import Path
 import pytest
 
 from dpm_policy.cli import main
-from dpm_policy.compile import compile_repository
 from dpm_policy.explain import explain_with_runtime
-from dpm_policy.repository import Repository, load_repository
+from dpm_policy.repository import Repository
 from dpm_policy_runtime import PolicyRuntime
 from dpm_policy_runtime.fields import FIELDS, FIELDS_BY_PATH
 from git_repos import REPO_ROOT
-
-
-@pytest.fixture(scope="module")
-def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repository, Path]:
-    out = tmp_path_factory.mktemp("dist")
-    result = compile_repository(root=REPO_ROOT, out=out)
-    assert result.ok, result.problems
-    repository, _ = load_repository(REPO_ROOT)
-    return repository, out
 
 
 def _matrix(out: Path, env: str, fmt: str, capsys: pytest.CaptureFixture[str]) -> str:
