@@ -108,7 +108,7 @@ def _fields_table(deltas: Sequence[FieldChange], indent: str = "") -> list[str]:
 
 def _deltas(deltas: Sequence[FieldChange], detail: Detail, indent: str = "") -> list[str]:
     if not deltas:
-        return [f"{indent}No setting moves: the same settings, from another pack, version or source."]
+        return [indent + "No setting moves: the same settings, from another pack, version or source."]
     if detail == "full":
         return _fields_table(deltas, indent)
     return [indent + "; ".join(_delta_text(change) for change in deltas)]
