@@ -106,9 +106,12 @@ def _fields_table(deltas: Sequence[FieldChange], indent: str = "") -> list[str]:
     return ["", *(indent + line for line in lines), ""]
 
 
+_NO_DELTA = "No setting moves: the same settings from another pack, version or source."
+
+
 def _deltas(deltas: Sequence[FieldChange], detail: Detail, indent: str = "") -> list[str]:
     if not deltas:
-        return [indent + "No setting moves: the same settings, from another pack, version or source."]
+        return [indent + _NO_DELTA]
     if detail == "full":
         return _fields_table(deltas, indent)
     return [indent + "; ".join(_delta_text(change) for change in deltas)]
