@@ -41,7 +41,8 @@ FULL = (2000, 50_000)
 SCALES = {"1/10": 0.1, "1/2": 0.5, "full": 1.0}
 
 # Runs in a child process: times one step and reports its CPU and wall time and peak memory.
-_CHILD = textwrap.dedent(
+# ``{repo}`` is the checkout whose tools/ are timed (diff_impact.py times an earlier one too).
+_CHILD_TEMPLATE = textwrap.dedent(
     """
     import json, os, resource, subprocess, sys, time
     step, root, out = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -96,7 +97,7 @@ _CHILD = textwrap.dedent(
     print(json.dumps({{"wall": wall, "cpu": cpu, "max_rss_kib": max(usage, children.ru_maxrss),
                       **extra}}))
     """
-).format(repo=str(REPO))
+)
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,10 @@ class Figure:
     max_rss_mib: float
 
 
-def _measure(step: str, root: Path, out: Path) -> Figure:
+def _measure(step: str, root: Path, out: Path, repo: Path = REPO) -> Figure:
+    child = _CHILD_TEMPLATE.format(repo=str(repo))
     result = subprocess.run(
-        [sys.executable, "-c", _CHILD, step, str(root), str(out)],
+        [sys.executable, "-c", child, step, str(root), str(out)],
         check=False,
         capture_output=True,
         text=True,

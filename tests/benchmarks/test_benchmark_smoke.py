@@ -25,6 +25,28 @@ def test_run_quick_completes_every_step() -> None:
     assert "| quick |" in result.stdout
 
 
+@pytest.mark.slow
+@pytest.mark.git
+def test_diff_impact_quick_compares_two_versions() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "diff_impact.py"),
+            "--before",
+            "HEAD",
+            "--rounds",
+            "1",
+            "--quick",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "diff now / diff at HEAD: " in result.stdout
+
+
 def test_generated_repository_validates(tmp_path: Path) -> None:
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
