@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
+
+if TYPE_CHECKING:
+    from dpm_policy.repository import Repository
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,3 +42,17 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[[Sequence[str]], Cli
         return CliRun(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repository, Path]:
+    """This repository's own content, loaded and compiled into a temporary ``dist``, once per
+    test module (the explain tests check every tenant and environment of it)."""
+    from dpm_policy.compile import compile_repository
+    from dpm_policy.repository import load_repository
+
+    out = tmp_path_factory.mktemp("dist")
+    result = compile_repository(root=REPO_ROOT, out=out)
+    assert result.ok, result.problems
+    repository, _ = load_repository(REPO_ROOT)
+    return repository, out
