@@ -12,39 +12,29 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.slow
-def test_run_quick_completes_every_step() -> None:
+def _script(name: str, *args: str) -> str:
+    """Run ``benchmarks/<name>`` with ``args``; its standard output, once it succeeded."""
     result = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick"],
+        [sys.executable, str(REPO / "benchmarks" / name), *args],
         capture_output=True,
         text=True,
         check=False,
         timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    assert "| quick |" in result.stdout
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_run_quick_completes_every_step() -> None:
+    assert "| quick |" in _script("run.py", "--quick")
 
 
 @pytest.mark.slow
 @pytest.mark.git
 def test_diff_impact_quick_compares_two_versions() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "benchmarks" / "diff_impact.py"),
-            "--before",
-            "HEAD",
-            "--rounds",
-            "1",
-            "--quick",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "diff now / diff at HEAD: " in result.stdout
+    out = _script("diff_impact.py", "--before", "HEAD", "--rounds", "1", "--quick")
+    assert "diff now / diff at HEAD: " in out
 
 
 def test_generated_repository_validates(tmp_path: Path) -> None:
