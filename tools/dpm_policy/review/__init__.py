@@ -13,9 +13,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from dpm_policy.review.approvals import required_approvals
 from dpm_policy.review.compare import compare_environment
 from dpm_policy.review.compiled import CompiledSide, compile_side
-from dpm_policy.review.model import EnvironmentDiff, FailedSide, Review
+from dpm_policy.review.model import ApprovalStatus, EnvironmentDiff, FailedSide, Review
 from dpm_policy.review.render import RENDERERS
 from dpm_policy.review.rules import DEFAULT_PROTECTED, RULES, RuleContext, check_rules
 from dpm_policy.review.sources import ref_side, working_tree
@@ -97,11 +98,17 @@ def compare_sides(
         ]
     )
     violations = check_rules(RuleContext(base, head, tuple(protected)))
+    required = required_approvals(
+        environments,
+        base.repository.environment_index(),
+        head.repository.environment_index(),
+    )
     return Review(
         base_label or base.side.title or base.side.label,
         head_label or head.side.title or head.side.label,
         environments,
         tuple(violations),
+        approvals=tuple(ApprovalStatus(item) for item in required),
     )
 
 

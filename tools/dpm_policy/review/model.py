@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from dpm_policy.problems import Problem
+from dpm_policy.problems import Position, Problem
 from dpm_policy_runtime.variables import DEFAULT_POLICY_PACK_ID
 
 __all__ = [
     "AUDIENCES",
     "CHANGE_KINDS",
     "VERDICTS",
+    "ApprovalStatus",
     "AudienceChange",
     "AudienceKind",
     "ChangeKind",
@@ -31,6 +32,7 @@ __all__ = [
     "FieldChange",
     "PackChange",
     "PackMove",
+    "RequiredApproval",
     "Review",
     "Served",
     "SettingChange",
@@ -277,6 +279,33 @@ class FailedSide:
 
 
 @dataclass(frozen=True)
+class RequiredApproval:
+    """One owner who must approve one kind of change to one environment (its ``approvals``
+    tier), what makes the change that kind, and where the tier is written."""
+
+    environment: str
+    kind: ChangeKind
+    owner: str
+    reasons: tuple[str, ...]
+    file: str
+    position: Position
+
+
+@dataclass(frozen=True)
+class ApprovalStatus:
+    """A required approval and the reviewers whose approval of the head commit gives it
+    (None: the review state was not read; empty: missing), with discounted ones and why."""
+
+    required: RequiredApproval
+    approved_by: tuple[str, ...] | None = None
+    discounted: tuple[str, ...] = ()
+
+    @property
+    def satisfied(self) -> bool:
+        return bool(self.approved_by)
+
+
+@dataclass(frozen=True)
 class Review:
     """The whole review: both sides named, each environment's changes (most protected first),
     the rules' verdicts.
@@ -290,6 +319,8 @@ class Review:
     environments: tuple[EnvironmentDiff, ...]
     violations: tuple[Problem, ...] = ()
     failed: tuple[FailedSide, ...] = ()
+    # The approvals the environments' tiers require, checked once the reviews are read.
+    approvals: tuple[ApprovalStatus, ...] = ()
 
     @property
     def problems(self) -> tuple[Problem, ...]:

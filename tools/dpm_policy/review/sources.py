@@ -56,6 +56,11 @@ def ref_side(root: Path, ref: str) -> Side:
     try:
         commit = run_git(top, "rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}")
     except GitError:
+        if "@{u" in ref:
+            raise UsageError(
+                "the current branch has no upstream branch to compare with; push it once with "
+                "git push -u, or pass --base"
+            ) from None
         raise UsageError(
             f"'{ref}' names no commit here; fetch it first (git fetch origin) or check the name"
         ) from None

@@ -125,6 +125,19 @@ def to_data(review: Review) -> dict[str, object]:
         "required_approvals": [],
         "environments": [_environment(env) for env in review.environments],
         "violations": [problem_data(problem) for problem in review.violations],
+        "approvals": [
+            {
+                "environment": status.required.environment,
+                "kind": status.required.kind,
+                "owner": status.required.owner,
+                "reasons": list(status.required.reasons),
+                "file": status.required.file,
+                "line": status.required.position.line,
+                "approved_by": None if status.approved_by is None else list(status.approved_by),
+                "discounted": list(status.discounted),
+            }
+            for status in review.approvals
+        ],
         "failed": [
             {"side": side.label, "problems": [problem_data(p) for p in side.problems]}
             for side in review.failed

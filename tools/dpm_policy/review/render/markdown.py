@@ -19,6 +19,7 @@ from dpm_policy.problems import Problem
 from dpm_policy.review.direction import unset_meaning
 from dpm_policy.review.model import (
     VERDICTS,
+    ApprovalStatus,
     AudienceChange,
     Cohort,
     EnvironmentDiff,
@@ -220,9 +221,37 @@ def _header(review: Review, detail: Detail) -> list[str]:
     return [f"## Policy review: {review.base} → {review.head}", ""]
 
 
+def _approval_state(status: ApprovalStatus) -> str:
+    if status.approved_by is None:
+        return "to be approved"
+    if status.approved_by:
+        return "approved by " + ", ".join(status.approved_by)
+    why = f" (not counted: {'; '.join(status.discounted)})" if status.discounted else ""
+    return f"**missing**{why}"
+
+
 def _required_approvals(review: Review, detail: Detail) -> list[str]:
-    """Who must approve, before anything else: filled once approval rules exist."""
-    return []
+    """Who must approve, before anything else: each environment's tiers for the kinds of
+    change it holds, and, when the reviews were read, who gave each approval."""
+    if not review.approvals:
+        return []
+    lines = [
+        "**Required approvals**",
+        "",
+        "| environment | change | owner | approval |",
+        "| --- | --- | --- | --- |",
+    ]
+    for status in review.approvals:
+        item = status.required
+        what: str = item.kind
+        if item.reasons and detail != "minimal":
+            shown = ", ".join(item.reasons[:3]) + (" …" if len(item.reasons) > 3 else "")
+            what += f" ({shown})"
+        lines.append(
+            f"| {item.environment} | {_code(what)} | {_code(item.owner)} "
+            f"| {_approval_state(status)} |"
+        )
+    return [*lines, ""]
 
 
 def _summary(review: Review, detail: Detail) -> list[str]:

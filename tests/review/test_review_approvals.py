@@ -1,0 +1,289 @@
+"""Approval tiers against the pull request's real review state, from recorded GitHub answers.
+
+The history: the repository's content on ``main``, then a pull request that lowers
+``dpm_conservative_v1``'s turnover cap in place (an emergency tightening of a pack prod ships),
+pushed twice. prod's tiers require ``@bank/dpm-risk`` and ``@bank/dpm-platform`` for a change in
+place; ``teams.yaml`` says who is in each team. Only reviews count: the pull request's text
+claims approvals that no check reads.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dpm_policy.review.github_reviews import review_state
+from git_repos import commit_all, copy_content, edit, git, init_repo
+
+pytestmark = [pytest.mark.git]
+
+ANSWERS = Path(__file__).parent / "github"
+PACK = "packs/dpm_conservative_v1.yaml"
+
+
+def _answer(name: str, shas: dict[str, str]) -> str:
+    text = (ANSWERS / name).read_text(encoding="utf-8")
+    for placeholder, sha in shas.items():
+        text = text.replace(placeholder, sha)
+    return text
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """main, then the pull request's two pushes; the recorded answers' placeholders."""
+    repo = init_repo(copy_content(tmp_path_factory.mktemp("approvals") / "repo"))
+    (repo / "teams.yaml").write_text((Path(__file__).parents[2] / "teams.yaml").read_text())
+    base = commit_all(repo, "main")
+    git(repo, "checkout", "-q", "-b", "tighten")
+    edit(repo, PACK, 'version: "2"', 'version: "3"')
+    edit(repo, PACK, "max_turnover_pct: 0.05", "max_turnover_pct: 0.045")
+    earlier = commit_all(repo, "lower the cap")
+    edit(repo, PACK, "max_turnover_pct: 0.045", "max_turnover_pct: 0.04")
+    head = commit_all(repo, "lower it further")
+    return repo, {"@BASE@": base, "@EARLIER@": earlier, "@HEAD@": head}
+
+
+def _check(history: tuple[Path, dict[str, str]], reviews: str, run_cli, tmp_path: Path):
+    repo, shas = history
+    pull = tmp_path / "pull.json"
+    pull.write_text(_answer("pull_request.json", shas))
+    answers = tmp_path / "reviews.json"
+    answers.write_text(_answer(f"reviews_{reviews}.json", shas))
+    return run_cli(
+        [
+            "diff",
+            "--root",
+            str(repo),
+            "--base",
+            shas["@BASE@"],
+            "--head",
+            "HEAD",
+            "--check",
+            "--pull-request",
+            str(pull),
+            "--reviews",
+            str(answers),
+        ]
+    )
+
+
+def _missing(err: str) -> list[str]:
+    return [line for line in err.splitlines() if "error[approval-missing]" in line]
+
+
+def test_an_approved_in_place_tightening_of_a_prod_pack_passes(history, run_cli, tmp_path) -> None:
+    result = _check(history, "approved", run_cli, tmp_path)
+    assert result.code == 0, result.err
+    assert "approvals: all given" in result.err
+
+
+def test_the_same_change_without_approval_fails_naming_the_owners(history, run_cli, tmp_path):
+    result = _check(history, "none", run_cli, tmp_path)
+    assert result.code == 1
+    missing = _missing(result.err)
+    assert len(missing) == 2
+    assert all(line.startswith("environments/prod.yaml:") for line in missing)
+    assert (
+        "prod: pack-changed-in-place ('dpm_conservative_v1') needs the approval of "
+        "@bank/dpm-risk" in missing[0] + missing[1]
+    )
+    assert "@bank/dpm-platform" in missing[0] + missing[1]
+    assert "protected-in-place" not in result.err
+
+
+def test_an_approval_from_outside_the_team_does_not_count(history, run_cli, tmp_path) -> None:
+    result = _check(history, "not_in_team", run_cli, tmp_path)
+    assert result.code == 1
+    (missing,) = _missing(result.err)
+    assert "needs the approval of @bank/dpm-risk" in missing
+
+
+def test_an_approval_before_the_latest_push_does_not_count(history, run_cli, tmp_path) -> None:
+    result = _check(history, "before_latest_push", run_cli, tmp_path)
+    assert result.code == 1
+    (missing,) = _missing(result.err)
+    earlier = history[1]["@EARLIER@"][:12]
+    assert f"not counted: alice-risk: approved {earlier}, before the latest push" in missing
+
+
+def test_changes_requested_after_an_approval_cancels_it(history, run_cli, tmp_path) -> None:
+    result = _check(history, "changes_requested", run_cli, tmp_path)
+    assert result.code == 1
+    (missing,) = _missing(result.err)
+    assert "alice-risk: requested changes after approving" in missing
+
+
+def test_a_dismissed_approval_does_not_count(history, run_cli, tmp_path) -> None:
+    result = _check(history, "dismissed", run_cli, tmp_path)
+    assert result.code == 1
+    (missing,) = _missing(result.err)
+    assert "alice-risk: approval dismissed" in missing
+
+
+def test_nothing_the_author_writes_counts(history, run_cli, tmp_path) -> None:
+    """The pull request's body and a comment claim approval; neither is a review that counts."""
+    result = _check(history, "author_only", run_cli, tmp_path)
+    assert result.code == 1
+    assert len(_missing(result.err)) == 2
+
+
+def test_the_report_lists_required_approvals_at_the_top(history, run_cli, tmp_path) -> None:
+    repo, shas = history
+    result = run_cli(["diff", "--root", str(repo), "--base", shas["@BASE@"], "--head", "HEAD"])
+    assert result.code == 0
+    title, _, rest = result.out.partition("\n")
+    assert title.startswith("## Policy review")
+    first = rest.strip().splitlines()[0]
+    assert first.startswith("**Required approvals**"), rest[:300]
+    assert "@bank/dpm-risk" in rest.split("\n\n", 2)[1]
+
+
+def test_a_review_state_for_another_commit_is_refused(history, run_cli, tmp_path) -> None:
+    repo, shas = history
+    stale = dict(shas, **{"@HEAD@": shas["@EARLIER@"]})
+    result = _check((repo, stale), "approved", run_cli, tmp_path)
+    assert result.code == 2
+    assert "the pull request's head is" in result.err
+
+
+@pytest.mark.slow
+def test_no_approval_needed_for_a_tightening_in_dev(tmp_path: Path, run_cli) -> None:
+    repo = init_repo(copy_content(tmp_path / "repo"))
+    (repo / "teams.yaml").write_text((Path(__file__).parents[2] / "teams.yaml").read_text())
+    base = commit_all(repo, "main")
+    edit(repo, "packs/dpm_standard_v2.yaml", 'version: "1"', 'version: "2"')
+    edit(repo, "packs/dpm_standard_v2.yaml", "max_turnover_pct: 0.12", "max_turnover_pct: 0.11")
+    head = commit_all(repo, "tighten the trial pack")
+    shas = {"@BASE@": base, "@HEAD@": head, "@EARLIER@": base}
+    pull, reviews = tmp_path / "pull.json", tmp_path / "reviews.json"
+    pull.write_text(_answer("pull_request.json", shas))
+    reviews.write_text(_answer("reviews_none.json", shas))
+    result = run_cli(
+        [
+            "diff",
+            "--root",
+            str(repo),
+            "--base",
+            base,
+            "--head",
+            "HEAD",
+            "--check",
+            "--pull-request",
+            str(pull),
+            "--reviews",
+            str(reviews),
+        ]
+    )
+    assert result.code == 0, result.err
+    assert "approvals: none required" in result.err
+
+
+@pytest.mark.slow
+def test_several_tiers_at_once(tmp_path: Path, run_cli) -> None:
+    """A loosening in place in prod with a switch change: risk for the loosening, risk and
+    platform for the change in place, platform for the switch; only risk approved."""
+    repo = init_repo(copy_content(tmp_path / "repo"))
+    (repo / "teams.yaml").write_text((Path(__file__).parents[2] / "teams.yaml").read_text())
+    base = commit_all(repo, "main")
+    edit(repo, PACK, 'version: "2"', 'version: "3"')
+    edit(repo, PACK, "max_turnover_pct: 0.05", "max_turnover_pct: 0.06")
+    edit(
+        repo,
+        "environments/prod.yaml",
+        "idempotency_replay_enabled: true",
+        "idempotency_replay_enabled: false",
+    )
+    head = commit_all(repo, "loosen and switch")
+    shas = {"@BASE@": base, "@HEAD@": head, "@EARLIER@": base}
+    pull, reviews = tmp_path / "pull.json", tmp_path / "reviews.json"
+    pull.write_text(_answer("pull_request.json", shas))
+    only_risk = [
+        r
+        for r in json.loads(_answer("reviews_approved.json", shas))
+        if r["user"]["login"] == "alice-risk"
+    ]
+    reviews.write_text(json.dumps(only_risk))
+    result = run_cli(
+        [
+            "diff",
+            "--root",
+            str(repo),
+            "--base",
+            base,
+            "--head",
+            "HEAD",
+            "--check",
+            "--pull-request",
+            str(pull),
+            "--reviews",
+            str(reviews),
+        ]
+    )
+    assert result.code == 1
+    missing = _missing(result.err)
+    assert len(missing) == 2
+    assert any("pack-changed-in-place" in line and "@bank/dpm-platform" in line for line in missing)
+    assert any("switch-changed" in line and "@bank/dpm-platform" in line for line in missing)
+    assert not any("@bank/dpm-risk" in line for line in missing)
+
+
+def test_review_state_rules_on_the_recorded_answers() -> None:
+    shas = {"@HEAD@": "h" * 40, "@EARLIER@": "e" * 40, "@BASE@": "b" * 40}
+    pull = json.loads(_answer("pull_request.json", shas))
+
+    def state(name: str):
+        return review_state(pull, json.loads(_answer(f"reviews_{name}.json", shas)))
+
+    assert state("approved").approvers == {"alice-risk", "carol-platform"}
+    assert state("not_in_team").approvers == {"dave-dev", "carol-platform"}
+    assert state("before_latest_push").approvers == {"carol-platform"}
+    assert state("changes_requested").approvers == {"carol-platform"}
+    assert state("dismissed").approvers == {"carol-platform"}
+    assert state("author_only").approvers == frozenset()
+    assert state("author_only").author == "erin-author"
+
+
+def test_the_models_approval_kinds_are_the_reviews_change_kinds() -> None:
+    from dpm_policy.model.approvals import APPROVAL_KINDS
+    from dpm_policy.review.model import CHANGE_KINDS
+
+    assert APPROVAL_KINDS == CHANGE_KINDS
+
+
+@pytest.mark.slow
+def test_a_pull_request_cannot_add_its_reviewer_to_a_team(tmp_path: Path, run_cli) -> None:
+    """teams.yaml is read as the base commit holds it: a change that adds a member counts
+    only once it has landed."""
+    repo = init_repo(copy_content(tmp_path / "repo"))
+    teams = (Path(__file__).parents[2] / "teams.yaml").read_text()
+    (repo / "teams.yaml").write_text(teams)
+    base = commit_all(repo, "main")
+    edit(repo, PACK, 'version: "2"', 'version: "3"')
+    edit(repo, PACK, "max_turnover_pct: 0.05", "max_turnover_pct: 0.04")
+    edit(repo, "teams.yaml", "[alice-risk, bob-risk]", "[alice-risk, bob-risk, dave-dev]")
+    head = commit_all(repo, "tighten, and add a reviewer to risk")
+    shas = {"@BASE@": base, "@HEAD@": head, "@EARLIER@": base}
+    pull, reviews = tmp_path / "pull.json", tmp_path / "reviews.json"
+    pull.write_text(_answer("pull_request.json", shas))
+    reviews.write_text(_answer("reviews_not_in_team.json", shas))
+    result = run_cli(
+        [
+            "diff",
+            "--root",
+            str(repo),
+            "--base",
+            base,
+            "--head",
+            "HEAD",
+            "--check",
+            "--pull-request",
+            str(pull),
+            "--reviews",
+            str(reviews),
+        ]
+    )
+    assert result.code == 1
+    (missing,) = _missing(result.err)
+    assert "needs the approval of @bank/dpm-risk" in missing
