@@ -35,6 +35,7 @@ HOOK_IDS = (
     "dpm-policy-schema",
     "dpm-policy-codeowners",
     "dpm-policy-test",
+    "dpm-policy-check-change",
 )
 WORKFLOW_PATH = ".github/workflows/policy-checks.yml"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
@@ -49,8 +50,10 @@ owners: {owners}
 _PRE_COMMIT = """\
 # dpm-policy's hooks at one revision of the tool (change rev to upgrade it): validate and fmt
 # the policy files, and keep schema/ and .github/CODEOWNERS generated; those two write their
-# files, and a commit that changes them stops, to be staged and made again.
+# files, and a commit that changes them stops, to be staged and made again; the policy tests;
+# and before a push, the change rules and the approvals the change will need.
 # Install once: pip install pre-commit && pre-commit install
+default_install_hook_types: [pre-commit, pre-push]
 repos:
   - repo: {repo}
     rev: {rev}
