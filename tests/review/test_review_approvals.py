@@ -30,27 +30,19 @@ def _answer(name: str, shas: dict[str, str]) -> str:
     return text
 
 
-@pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """main, then the pull request's two pushes; the recorded answers' placeholders."""
-    repo = init_repo(copy_content(tmp_path_factory.mktemp("approvals") / "repo"))
+def _content_repo(root: Path) -> Path:
+    """A git repository holding the repository's content and its teams.yaml."""
+    repo = init_repo(copy_content(root))
     (repo / "teams.yaml").write_text((Path(__file__).parents[2] / "teams.yaml").read_text())
-    base = commit_all(repo, "main")
-    git(repo, "checkout", "-q", "-b", "tighten")
-    edit(repo, PACK, 'version: "2"', 'version: "3"')
-    edit(repo, PACK, "max_turnover_pct: 0.05", "max_turnover_pct: 0.045")
-    earlier = commit_all(repo, "lower the cap")
-    edit(repo, PACK, "max_turnover_pct: 0.045", "max_turnover_pct: 0.04")
-    head = commit_all(repo, "lower it further")
-    return repo, {"@BASE@": base, "@EARLIER@": earlier, "@HEAD@": head}
+    return repo
 
 
-def _check(history: tuple[Path, dict[str, str]], reviews: str, run_cli, tmp_path: Path):
-    repo, shas = history
-    pull = tmp_path / "pull.json"
+def _run_check(repo: Path, shas: dict[str, str], reviews: str, run_cli, tmp_path: Path):
+    """``diff --check`` of the pull request's head against its base, with the reviews given
+    as the text of GitHub's answer."""
+    pull, answers = tmp_path / "pull.json", tmp_path / "reviews.json"
     pull.write_text(_answer("pull_request.json", shas))
-    answers = tmp_path / "reviews.json"
-    answers.write_text(_answer(f"reviews_{reviews}.json", shas))
+    answers.write_text(reviews)
     return run_cli(
         [
             "diff",
@@ -67,6 +59,25 @@ def _check(history: tuple[Path, dict[str, str]], reviews: str, run_cli, tmp_path
             str(answers),
         ]
     )
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """main, then the pull request's two pushes; the recorded answers' placeholders."""
+    repo = _content_repo(tmp_path_factory.mktemp("approvals") / "repo")
+    base = commit_all(repo, "main")
+    git(repo, "checkout", "-q", "-b", "tighten")
+    edit(repo, PACK, 'version: "2"', 'version: "3"')
+    edit(repo, PACK, "max_turnover_pct: 0.05", "max_turnover_pct: 0.045")
+    earlier = commit_all(repo, "lower the cap")
+    edit(repo, PACK, "max_turnover_pct: 0.045", "max_turnover_pct: 0.04")
+    head = commit_all(repo, "lower it further")
+    return repo, {"@BASE@": base, "@EARLIER@": earlier, "@HEAD@": head}
+
+
+def _check(history: tuple[Path, dict[str, str]], reviews: str, run_cli, tmp_path: Path):
+    repo, shas = history
+    return _run_check(repo, shas, _answer(f"reviews_{reviews}.json", shas), run_cli, tmp_path)
 
 
 def _missing(err: str) -> list[str]:
@@ -150,32 +161,13 @@ def test_a_review_state_for_another_commit_is_refused(history, run_cli, tmp_path
 
 @pytest.mark.slow
 def test_no_approval_needed_for_a_tightening_in_dev(tmp_path: Path, run_cli) -> None:
-    repo = init_repo(copy_content(tmp_path / "repo"))
-    (repo / "teams.yaml").write_text((Path(__file__).parents[2] / "teams.yaml").read_text())
+    repo = _content_repo(tmp_path / "repo")
     base = commit_all(repo, "main")
     edit(repo, "packs/dpm_standard_v2.yaml", 'version: "1"', 'version: "2"')
     edit(repo, "packs/dpm_standard_v2.yaml", "max_turnover_pct: 0.12", "max_turnover_pct: 0.11")
     head = commit_all(repo, "tighten the trial pack")
     shas = {"@BASE@": base, "@HEAD@": head, "@EARLIER@": base}
-    pull, reviews = tmp_path / "pull.json", tmp_path / "reviews.json"
-    pull.write_text(_answer("pull_request.json", shas))
-    reviews.write_text(_answer("reviews_none.json", shas))
-    result = run_cli(
-        [
-            "diff",
-            "--root",
-            str(repo),
-            "--base",
-            base,
-            "--head",
-            "HEAD",
-            "--check",
-            "--pull-request",
-            str(pull),
-            "--reviews",
-            str(reviews),
-        ]
-    )
+    result = _run_check(repo, shas, _answer("reviews_none.json", shas), run_cli, tmp_path)
     assert result.code == 0, result.err
     assert "approvals: none required" in result.err
 
@@ -184,8 +176,7 @@ def test_no_approval_needed_for_a_tightening_in_dev(tmp_path: Path, run_cli) -> 
 def test_several_tiers_at_once(tmp_path: Path, run_cli) -> None:
     """A loosening in place in prod with a switch change: risk for the loosening, risk and
     platform for the change in place, platform for the switch; only risk approved."""
-    repo = init_repo(copy_content(tmp_path / "repo"))
-    (repo / "teams.yaml").write_text((Path(__file__).parents[2] / "teams.yaml").read_text())
+    repo = _content_repo(tmp_path / "repo")
     base = commit_all(repo, "main")
     edit(repo, PACK, 'version: "2"', 'version: "3"')
     edit(repo, PACK, "max_turnover_pct: 0.05", "max_turnover_pct: 0.06")
@@ -197,30 +188,12 @@ def test_several_tiers_at_once(tmp_path: Path, run_cli) -> None:
     )
     head = commit_all(repo, "loosen and switch")
     shas = {"@BASE@": base, "@HEAD@": head, "@EARLIER@": base}
-    pull, reviews = tmp_path / "pull.json", tmp_path / "reviews.json"
-    pull.write_text(_answer("pull_request.json", shas))
     only_risk = [
         r
         for r in json.loads(_answer("reviews_approved.json", shas))
         if r["user"]["login"] == "alice-risk"
     ]
-    reviews.write_text(json.dumps(only_risk))
-    result = run_cli(
-        [
-            "diff",
-            "--root",
-            str(repo),
-            "--base",
-            base,
-            "--head",
-            "HEAD",
-            "--check",
-            "--pull-request",
-            str(pull),
-            "--reviews",
-            str(reviews),
-        ]
-    )
+    result = _run_check(repo, shas, json.dumps(only_risk), run_cli, tmp_path)
     assert result.code == 1
     missing = _missing(result.err)
     assert len(missing) == 2
@@ -245,45 +218,36 @@ def test_review_state_rules_on_the_recorded_answers() -> None:
     assert state("author_only").author == "erin-author"
 
 
-def test_the_models_approval_kinds_are_the_reviews_change_kinds() -> None:
-    from dpm_policy.model.approvals import APPROVAL_KINDS
-    from dpm_policy.review.model import CHANGE_KINDS
-
-    assert APPROVAL_KINDS == CHANGE_KINDS
-
-
 @pytest.mark.slow
 def test_a_pull_request_cannot_add_its_reviewer_to_a_team(tmp_path: Path, run_cli) -> None:
     """teams.yaml is read as the base commit holds it: a change that adds a member counts
     only once it has landed."""
-    repo = init_repo(copy_content(tmp_path / "repo"))
-    teams = (Path(__file__).parents[2] / "teams.yaml").read_text()
-    (repo / "teams.yaml").write_text(teams)
+    repo = _content_repo(tmp_path / "repo")
     base = commit_all(repo, "main")
     edit(repo, PACK, 'version: "2"', 'version: "3"')
     edit(repo, PACK, "max_turnover_pct: 0.05", "max_turnover_pct: 0.04")
     edit(repo, "teams.yaml", "[alice-risk, bob-risk]", "[alice-risk, bob-risk, dave-dev]")
     head = commit_all(repo, "tighten, and add a reviewer to risk")
     shas = {"@BASE@": base, "@HEAD@": head, "@EARLIER@": base}
-    pull, reviews = tmp_path / "pull.json", tmp_path / "reviews.json"
-    pull.write_text(_answer("pull_request.json", shas))
-    reviews.write_text(_answer("reviews_not_in_team.json", shas))
-    result = run_cli(
-        [
-            "diff",
-            "--root",
-            str(repo),
-            "--base",
-            base,
-            "--head",
-            "HEAD",
-            "--check",
-            "--pull-request",
-            str(pull),
-            "--reviews",
-            str(reviews),
-        ]
-    )
+    result = _run_check(repo, shas, _answer("reviews_not_in_team.json", shas), run_cli, tmp_path)
     assert result.code == 1
     (missing,) = _missing(result.err)
     assert "needs the approval of @bank/dpm-risk" in missing
+
+
+def test_the_report_lists_waivers_in_force_and_those_ending_soon(
+    history, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, shas = history
+    argv = ["diff", "--root", str(repo), "--base", shas["@BASE@"], "--head", "HEAD"]
+    monkeypatch.setenv("DPM_POLICY_TODAY", "2026-12-01")
+    report = run_cli(argv).out
+    assert "**Waivers in force**" in report
+    line = next(line for line in report.splitlines() if "execution-only-without-gates" in line)
+    assert "accepted by `@bank/dpm-risk` until 2027-03-31" in line
+    assert "ends within 14 days" not in line
+    monkeypatch.setenv("DPM_POLICY_TODAY", "2027-03-20")
+    assert "until 2027-03-31 — **ends within 14 days**" in run_cli(argv).out
+    data = json.loads(run_cli([*argv, "--format", "json"]).out)
+    assert [w["waiver_id"] for w in data["waivers"]] == ["execution-only-without-gates"]
+    assert data["waivers"][0]["ending_soon"] is True

@@ -18,11 +18,13 @@ from dpm_policy.repository import Entry
 __all__ = [
     "EXPIRY_NOTICE_DAYS",
     "Waived",
+    "WaiverInForce",
     "WaiverKey",
     "breach_key",
     "in_force",
     "split_breaches",
     "waiver_key",
+    "waivers_in_force",
 ]
 
 # A waiver this close to its end is announced, so its owner renews it or the breach is fixed.
@@ -68,3 +70,43 @@ def split_breaches(
         else:
             used.add(waiver_id)
     return Waived(tuple(remaining), frozenset(used))
+
+
+@dataclass(frozen=True)
+class WaiverInForce:
+    """A waiver in force on a day, for reports: what it lets pass, who accepted it, when it
+    ends, and whether that is within the notice period."""
+
+    waiver_id: str
+    file: str
+    environment: str
+    guardrail: str
+    subject: str | None
+    accepted_by: str
+    expires: datetime.date
+    days_left: int
+
+    @property
+    def ending_soon(self) -> bool:
+        return self.days_left < EXPIRY_NOTICE_DAYS
+
+
+def waivers_in_force(
+    waivers: Iterable[Entry[WaiverFile]], day: datetime.date
+) -> tuple[WaiverInForce, ...]:
+    """The waivers in force on ``day``, the soonest to end first."""
+    found = [
+        WaiverInForce(
+            entry.model.waiver_id,
+            entry.file,
+            entry.model.environment,
+            entry.model.guardrail,
+            entry.model.pack or entry.model.tenant,
+            entry.model.accepted_by,
+            entry.model.expires,
+            (entry.model.expires - day).days,
+        )
+        for entry in waivers
+        if in_force(entry.model, day)
+    ]
+    return tuple(sorted(found, key=lambda waiver: (waiver.expires, waiver.waiver_id)))

@@ -9,18 +9,20 @@ members. The base side's tiers decide, so a change cannot lower the bar it is ju
 from __future__ import annotations
 
 import difflib
-from typing import Annotated
+import typing
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from dpm_policy.model.types import NotNull, OwnerList, shown
 
-__all__ = ["APPROVAL_KINDS", "ApprovalTiers"]
+__all__ = ["CHANGE_KINDS", "ApprovalTiers", "ChangeKind"]
 
-# The review's change kinds (dpm_policy.review.model.CHANGE_KINDS, pinned equal by a test; the
-# models cannot import the review, which compiles through them).
-APPROVAL_KINDS: tuple[str, ...] = (
+# The kinds of change an environment holds, as the review computes them
+# (``EnvironmentDiff.change_kinds``); the review reads them from here, so the tiers and the
+# review cannot name different kinds.
+ChangeKind = Literal[
     "loosening",
     "tightening",
     "neutral-change",
@@ -30,23 +32,24 @@ APPROVAL_KINDS: tuple[str, ...] = (
     "pack-removed",
     "pack-changed-in-place",
     "tenant-moved",
-)
+]
+CHANGE_KINDS: tuple[ChangeKind, ...] = typing.get_args(ChangeKind)
 
 
 def _kind(value: object) -> str:
-    if isinstance(value, str) and value in APPROVAL_KINDS:
+    if isinstance(value, str) and value in CHANGE_KINDS:
         return value
     near = (
-        difflib.get_close_matches(value, APPROVAL_KINDS, n=1, cutoff=0.6)
+        difflib.get_close_matches(value, CHANGE_KINDS, n=1, cutoff=0.6)
         if isinstance(value, str)
         else []
     )
-    fix = f"did you mean '{near[0]}'?" if near else "use one of: " + ", ".join(APPROVAL_KINDS)
+    fix = f"did you mean '{near[0]}'?" if near else "use one of: " + ", ".join(CHANGE_KINDS)
     raise PydanticCustomError("unknown-name", f"{shown(value)} is not a kind of change; {fix}")
 
 
 ApprovalKind = Annotated[
-    str, BeforeValidator(_kind), WithJsonSchema({"type": "string", "enum": list(APPROVAL_KINDS)})
+    str, BeforeValidator(_kind), WithJsonSchema({"type": "string", "enum": list(CHANGE_KINDS)})
 ]
 
 ApprovalTiers = Annotated[dict[ApprovalKind, OwnerList] | None, NotNull]

@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from dpm_policy.governance.today import today
+from dpm_policy.governance.waivers import waivers_in_force
 from dpm_policy.review.approvals import required_approvals
 from dpm_policy.review.compare import compare_environment
 from dpm_policy.review.compiled import CompiledSide, compile_side
@@ -109,6 +111,7 @@ def compare_sides(
         environments,
         tuple(violations),
         approvals=tuple(ApprovalStatus(item) for item in required),
+        waivers=waivers_in_force(head.repository.waivers, today()),
     )
 
 

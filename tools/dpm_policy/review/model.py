@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from dpm_policy.governance.waivers import WaiverInForce
+from dpm_policy.model.approvals import CHANGE_KINDS, ChangeKind
 from dpm_policy.problems import Position, Problem
 from dpm_policy_runtime.variables import DEFAULT_POLICY_PACK_ID
 
@@ -55,30 +57,6 @@ AUDIENCES: tuple[AudienceKind, ...] = ("unmapped", "tenant", "request")
 Verdict = Literal["loosened", "mixed", "tightened", "neutral", "unchanged"]
 # Also the order in which reports list them: what loosens first.
 VERDICTS: tuple[Verdict, ...] = ("loosened", "mixed", "tightened", "neutral", "unchanged")
-
-# The kinds of change an environment holds, for rules that decide who must approve.
-ChangeKind = Literal[
-    "loosening",
-    "tightening",
-    "neutral-change",
-    "switch-changed",
-    "default-moved",
-    "pack-added",
-    "pack-removed",
-    "pack-changed-in-place",
-    "tenant-moved",
-]
-CHANGE_KINDS: tuple[ChangeKind, ...] = (
-    "loosening",
-    "tightening",
-    "neutral-change",
-    "switch-changed",
-    "default-moved",
-    "pack-added",
-    "pack-removed",
-    "pack-changed-in-place",
-    "tenant-moved",
-)
 
 
 def combine(verdicts: set[Verdict] | frozenset[Verdict]) -> Verdict:
@@ -321,6 +299,8 @@ class Review:
     failed: tuple[FailedSide, ...] = ()
     # The approvals the environments' tiers require, checked once the reviews are read.
     approvals: tuple[ApprovalStatus, ...] = ()
+    # The head's waivers in force today, the soonest to end first.
+    waivers: tuple[WaiverInForce, ...] = ()
 
     @property
     def problems(self) -> tuple[Problem, ...]:

@@ -138,6 +138,19 @@ def to_data(review: Review) -> dict[str, object]:
             }
             for status in review.approvals
         ],
+        "waivers": [
+            {
+                "waiver_id": waiver.waiver_id,
+                "file": waiver.file,
+                "environment": waiver.environment,
+                "guardrail": waiver.guardrail,
+                "subject": waiver.subject,
+                "accepted_by": waiver.accepted_by,
+                "expires": waiver.expires.isoformat(),
+                "ending_soon": waiver.ending_soon,
+            }
+            for waiver in review.waivers
+        ],
         "failed": [
             {"side": side.label, "problems": [problem_data(p) for p in side.problems]}
             for side in review.failed

@@ -254,6 +254,22 @@ def _required_approvals(review: Review, detail: Detail) -> list[str]:
     return [*lines, ""]
 
 
+def _waivers(review: Review, detail: Detail) -> list[str]:
+    """The accepted breaches still in force, those ending within the notice period marked."""
+    if not review.waivers:
+        return []
+    lines = ["**Waivers in force**", ""]
+    for waiver in review.waivers:
+        subject = f" by '{waiver.subject}'" if waiver.subject else ""
+        ending = " — **ends within 14 days**" if waiver.ending_soon else ""
+        lines.append(
+            f"- {_code(waiver.waiver_id)}: {waiver.environment} {_code(waiver.guardrail)}"
+            f"{subject}, accepted by {_code(waiver.accepted_by)} until "
+            f"{waiver.expires.isoformat()}{ending}"
+        )
+    return [*lines, ""]
+
+
 def _summary(review: Review, detail: Detail) -> list[str]:
     if not any(env.changed for env in review.environments):
         return ["No environment changes: the engine gets the same configuration.", ""]
@@ -462,7 +478,14 @@ def _failed(review: Review, detail: Detail) -> list[str]:
 Section = Callable[[Review, Detail], list[str]]
 
 # The report's sections, in order; a review with a side that does not compile has only these.
-SECTIONS: tuple[Section, ...] = (_header, _required_approvals, _summary, _rules, _environments)
+SECTIONS: tuple[Section, ...] = (
+    _header,
+    _required_approvals,
+    _summary,
+    _rules,
+    _waivers,
+    _environments,
+)
 FAILED_SECTIONS: tuple[Section, ...] = (_header, _failed)
 
 
