@@ -1,12 +1,16 @@
-"""Shared by every test folder: where the repository is, and running the CLI in-process."""
+"""Shared by every test folder: where the repository is, running the CLI in-process, and the
+test run's throwaway PostgreSQL server."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
+
+from postgres_server import PostgresServer, PostgresUnavailable, find_postgres_bin
 
 if TYPE_CHECKING:
     from dpm_policy.repository import Repository
@@ -56,3 +60,30 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Repository, Path
     assert result.ok, result.problems
     repository, _ = load_repository(REPO_ROOT)
     return repository, out
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The test run's server; skips without PostgreSQL binaries, except on CI where it fails."""
+    bin_dir = find_postgres_bin()
+    on_ci = os.environ.get("CI", "").strip().lower() == "true"
+    if bin_dir is None:
+        message = (
+            "no PostgreSQL server binaries (initdb, pg_ctl, postgres) on PATH "
+            "or in /usr/lib/postgresql"
+        )
+        if on_ci:
+            pytest.fail(f"{message}; CI must install them (apt-get install postgresql)")
+        pytest.skip(message)
+    server = PostgresServer(bin_dir)
+    try:
+        server.start()
+    except PostgresUnavailable as error:
+        server.stop()
+        if on_ci:
+            pytest.fail(str(error))
+        pytest.skip(str(error))
+    try:
+        yield server
+    finally:
+        server.stop()

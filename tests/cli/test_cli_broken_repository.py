@@ -42,6 +42,7 @@ INVOCATIONS: dict[str, tuple[str, ...]] = {
     ),
     "new": ("pack", "dpm_new_v1", "--owner", "@bank/dpm-risk"),
     "test": (),
+    "deliver": ("--env", "dev", "--to", "gitops.git", "--check"),
 }
 
 PROBLEM_SCHEMA = {

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from compile_sizes import repository_of_size
+from compile_repos import environment, pack, tenant, write_repository
+from compile_sizes import groups, repository_of_size
 
 from dpm_policy.compile import compile_repository
 from dpm_policy.compile.budget import (
@@ -130,3 +131,41 @@ def test_validate_reports_the_budget_as_compile_does(
         for p in compiled.problems
         if p.code.startswith("size-")
     ] == budget
+
+
+# -- the bundle's generated ConfigMaps --------------------------------------------------------
+
+
+def test_bundle_snapshot_over_the_object_limit_fails_naming_it(tmp_path: Path) -> None:
+    # With catalog_delivery: postgres no variable limit applies to the catalog, but env.json,
+    # the runtime's snapshot ConfigMap, still holds it whole: six packs of ~190 kB each.
+    names = [f"big_{index}" for index in range(6)]
+    root = write_repository(
+        tmp_path / "repo",
+        packs=[
+            pack(name, constraint_policy={"group_constraints": groups(1400, 0)}) for name in names
+        ],
+        tenants=[tenant("t1", names[0])],
+        environments=[environment("dev", names, catalog_delivery="postgres")],
+    )
+    path = root / "environments" / "dev.yaml"
+    workload = "kubernetes:\n  namespace: dpm-dev\n  deployment: dpm-engine\n  container: engine\n"
+    path.write_text(path.read_text().replace("packs:\n", workload + "packs:\n", 1))
+    result = compile_repository(root=root, out=tmp_path / "dist")
+    budget = [p for p in result.problems if p.code in ("size-budget", "size-limit")]
+    # Positions point at a key's value: the block's first line.
+    line = path.read_text().splitlines().index("kubernetes:") + 2
+    assert [(p.severity, p.file, p.line) for p in budget] == [
+        ("error", "environments/dev.yaml", line)
+    ]
+    message = budget[0].message
+    assert message.startswith("ConfigMap dpm-policy-dev-snapshot of the bundle is ")
+    assert (
+        "over its limit of 1,048,576 bytes (Kubernetes refuses a ConfigMap over 1 MiB)" in message
+    )
+    assert "largest: key env.json " in message
+    assert message.endswith(
+        "ship fewer packs or serve fewer tenants from this environment: "
+        "the runtime's snapshot env.json holds the whole catalog and tenant map"
+    )
+    assert not (tmp_path / "dist").exists()

@@ -1,8 +1,7 @@
-"""Publish test fixtures: one throwaway PostgreSQL server per test run, a database per test."""
+"""Publish test fixtures: a database per test on the run's PostgreSQL server (tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,39 +15,7 @@ if _TESTS not in sys.path:
 
 from publish_pg import SECRET_SPELLINGS, Database, OutputGuard  # noqa: E402
 
-from postgres_server import (  # noqa: E402
-    TEST_PASSWORD,
-    PostgresServer,
-    PostgresUnavailable,
-    find_postgres_bin,
-)
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """The test run's server; skips without PostgreSQL binaries, except on CI where it fails."""
-    bin_dir = find_postgres_bin()
-    on_ci = os.environ.get("CI", "").strip().lower() == "true"
-    if bin_dir is None:
-        message = (
-            "no PostgreSQL server binaries (initdb, pg_ctl, postgres) on PATH "
-            "or in /usr/lib/postgresql"
-        )
-        if on_ci:
-            pytest.fail(f"{message}; CI must install them (apt-get install postgresql)")
-        pytest.skip(message)
-    server = PostgresServer(bin_dir)
-    try:
-        server.start()
-    except PostgresUnavailable as error:
-        server.stop()
-        if on_ci:
-            pytest.fail(str(error))
-        pytest.skip(str(error))
-    try:
-        yield server
-    finally:
-        server.stop()
+from postgres_server import TEST_PASSWORD, PostgresServer  # noqa: E402
 
 
 @pytest.fixture

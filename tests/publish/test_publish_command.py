@@ -21,7 +21,7 @@ def test_registered_with_exit_codes_in_help(capfd: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit):
         main(["publish", "--help"])
     text = capfd.readouterr().out
-    for line in ("0  plan shown", "1  drift found", "2  usage, file, DSN or database error"):
+    for line in ("0  plan shown", "1  drift found", "2  usage, file, git, DSN or database error"):
         assert line in text
 
 

@@ -23,6 +23,7 @@ from dpm_policy.errors import (
     GitError,
     InputError,
     ProblemsFound,
+    Refused,
     UsageError,
 )
 from dpm_policy.formats import FORMATS
@@ -48,6 +49,7 @@ EXIT_INTERNAL = 3
 # The one map from the tool's errors to exit codes; the most specific class that matches wins.
 EXIT_CODES: dict[type[DpmPolicyError], int] = {
     ProblemsFound: EXIT_PROBLEMS,
+    Refused: EXIT_PROBLEMS,
     UsageError: EXIT_USAGE,
     InputError: EXIT_USAGE,
     GitError: EXIT_USAGE,
@@ -60,7 +62,8 @@ _SECRET_VARIABLES = (POSTGRES_DSN,)
 
 _EPILOG = """exit codes:
   0  success
-  1  problems found (invalid files, stale outputs, drift, rule violations)
+  1  problems found (invalid files, stale outputs, drift, rule violations), or work refused
+     by an order rule (nothing changed)
   2  usage error, or a file, git or database that cannot be read or written
   3  internal error: a bug; please report it with the command that produced it
 """

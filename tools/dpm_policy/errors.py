@@ -19,6 +19,7 @@ __all__ = [
     "GitError",
     "InputError",
     "ProblemsFound",
+    "Refused",
     "UnsafeOutput",
     "UsageError",
 ]
@@ -42,6 +43,11 @@ class GitError(DpmPolicyError):
 
 class DatabaseError(DpmPolicyError):
     """A database could not be reached, or its connection broke mid-way (exit 2)."""
+
+
+class Refused(DpmPolicyError):
+    """A rule about order or ownership refused the work, and nothing was changed (exit 1):
+    say, a delivery naming a pack the catalog lacks, or a prune of a row still delivered."""
 
 
 class UnsafeOutput(DpmPolicyError):

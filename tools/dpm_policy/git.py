@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -19,10 +20,17 @@ def git_environment() -> dict[str, str]:
 
 
 def run_git(
-    cwd: Path, *args: str, stdin: IO[bytes] | None = None, timeout: float = 300
+    cwd: Path,
+    *args: str,
+    stdin: IO[bytes] | None = None,
+    timeout: float = 300,
+    environment: Mapping[str, str] | None = None,
 ) -> bytes:
     """Run git in ``cwd``; its output. Raises ``GitError`` when git fails, ``UsageError``
-    when git is not installed and ``InputError`` when it cannot be run."""
+    when git is not installed and ``InputError`` when it cannot be run.
+
+    ``environment`` replaces :func:`git_environment`'s (deliver keeps git's transport
+    settings, which that one scrubs)."""
     try:
         done = subprocess.run(
             ["git", *args],
@@ -30,11 +38,13 @@ def run_git(
             stdin=stdin,
             capture_output=True,
             check=False,
-            env=git_environment(),
+            env=dict(environment) if environment is not None else git_environment(),
             timeout=timeout,
         )
     except FileNotFoundError:
-        raise UsageError("git is not installed; the review reads both sides with git") from None
+        raise UsageError(
+            "git is not installed; reading commits and delivering bundles need it"
+        ) from None
     except (OSError, subprocess.SubprocessError) as error:
         raise InputError(f"git {args[0]} failed: {error}") from None
     if done.returncode != 0:

@@ -9,6 +9,7 @@ from types import ModuleType
 
 from dpm_policy.commands import (
     codeowners,
+    deliver,
     diff,
     explain,
     fmt,
@@ -39,6 +40,7 @@ COMMANDS: dict[str, ModuleType] = {
         explain,
         publish,
         test,
+        deliver,
     )
 }
 

@@ -17,8 +17,11 @@ from typing import TypeVar
 
 from dpm_policy.formats import FORMATS
 from dpm_policy.problems import Problem
+from dpm_policy_runtime.variables import POSTGRES_DSN
 
 __all__ = [
+    "add_dist_argument",
+    "add_dsn_argument",
     "add_format_argument",
     "add_root_argument",
     "add_today_argument",
@@ -58,6 +61,27 @@ def add_today_argument(parser: argparse.ArgumentParser) -> None:
         metavar="YYYY-MM-DD",
         help="judge waivers' expiry as on this day (default: DPM_POLICY_TODAY, else the real "
         "date)",
+    )
+
+
+def add_dist_argument(parser: argparse.ArgumentParser) -> None:
+    """``--dist DIR``: where a command reads compiled output from."""
+    parser.add_argument(
+        "--dist",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="compiled output folder (default: <root>/dist)",
+    )
+
+
+def add_dsn_argument(parser: argparse.ArgumentParser) -> None:
+    """``--dsn DSN``: the engine's Postgres catalog."""
+    parser.add_argument(
+        "--dsn",
+        default=None,
+        metavar="DSN",
+        help=f"PostgreSQL DSN of the engine's catalog (default: ${POSTGRES_DSN})",
     )
 
 

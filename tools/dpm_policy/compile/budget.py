@@ -3,17 +3,21 @@ source of the limits, the 75 % warning and the messages, for validate and compil
 
 Linux refuses to start a process whose environment holds one ``NAME=value`` string longer than
 ``MAX_ARG_STRLEN`` (131,072 bytes including the terminating NUL): ``execve`` fails with E2BIG
-and the engine never starts. Kubernetes refuses a ConfigMap over 1 MiB. Both are hard walls,
-so the build warns at three quarters of a limit and fails beyond it.
+and the engine never starts. Kubernetes refuses a ConfigMap over 1 MiB, and so every object
+the build writes or has Kustomize generate (``configmap.yaml``, and the bundle's variables and
+snapshot ConfigMaps) is held to :data:`OBJECT_LIMIT`, measured by :func:`object_size`. Both are
+hard walls, so the build warns at three quarters of a limit and fails beyond it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from dpm_policy.compile.delivery import postgres_fix, tenant_map_fix
 from dpm_policy.compile.encode import canonical_json
+from dpm_policy.compile.kube_yaml import dump_yaml
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Position, Problem, Severity
 from dpm_policy.repository import Entry
@@ -22,9 +26,11 @@ from dpm_policy_runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
 __all__ = [
     "CONFIGMAP_LIMIT",
     "MAX_ARG_STRLEN",
+    "OBJECT_LIMIT",
     "Contributor",
     "check_size",
     "entry_sizes",
+    "object_size",
     "severity_of",
     "variable_limit",
     "variable_problems",
@@ -32,6 +38,8 @@ __all__ = [
 
 MAX_ARG_STRLEN = 131_072
 CONFIGMAP_LIMIT = 1_048_576
+# Every Kubernetes object the build makes is held to the ConfigMap's limit.
+OBJECT_LIMIT = CONFIGMAP_LIMIT
 # Warn from three quarters of a limit: size * 4 >= limit * 3, in integers.
 _WARN_NUMERATOR, _WARN_DENOMINATOR = 3, 4
 _TOP = 5
@@ -53,6 +61,15 @@ class Contributor:
 def variable_limit(name: str) -> int:
     """Largest value, in bytes, of ``name``: the limit less ``NAME``, ``=`` and the NUL."""
     return MAX_ARG_STRLEN - len(name.encode("utf-8")) - 2
+
+
+def object_size(document: Mapping[str, object], text: str | None = None) -> int:
+    """A Kubernetes object's size as the API server may receive it: the larger of its compact
+    JSON and its YAML (``text`` when the caller has rendered it already)."""
+    if text is None:
+        text = dump_yaml(dict(document))
+    as_json = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return max(len(text.encode("utf-8")), len(as_json.encode("utf-8")))
 
 
 def severity_of(size: int, limit: int) -> Severity | None:

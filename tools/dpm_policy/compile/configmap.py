@@ -8,14 +8,13 @@ keeps its name, whatever commit it was built from.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import yaml
-
+from dpm_policy.compile.budget import object_size
 from dpm_policy.compile.encode import canonical_json
+from dpm_policy.compile.kube_yaml import dump_yaml
 
 __all__ = [
     "APP_LABEL",
@@ -29,9 +28,6 @@ __all__ = [
 APP_LABEL = "app.kubernetes.io/name"
 ENVIRONMENT_LABEL = "dpm-policy/environment"
 COMMIT_KEY = "dpm-policy/source-commit"
-
-# libyaml's emitter where PyYAML has it: the pure-Python one takes seconds on a large catalog.
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 # Kubernetes label values: at most 63 characters.
 _LABEL_VALUE = re.compile(r"(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?")
@@ -80,15 +76,5 @@ def render_configmap(
         "metadata": metadata,
         "data": dict(variables),
     }
-    body = yaml.dump(
-        document,
-        Dumper=_DUMPER,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=2**31 - 1,
-    )
-    text = "".join(f"# {line}".rstrip() + "\n" for line in header) + body
-    as_json = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-    size = max(len(text.encode("utf-8")), len(as_json.encode("utf-8")))
-    return RenderedConfigMap(name, text, size)
+    text = dump_yaml(document, header)
+    return RenderedConfigMap(name, text, object_size(document, text))

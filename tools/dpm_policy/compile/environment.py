@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from dpm_policy.compile.budget import CONFIGMAP_LIMIT, Contributor, check_size
+from dpm_policy.compile.budget import CONFIGMAP_LIMIT, OBJECT_LIMIT, Contributor, check_size
+from dpm_policy.compile.bundle import Bundle, build_bundle
 from dpm_policy.compile.catalog import WireEntry, build_catalog
 from dpm_policy.compile.configmap import render_configmap
 from dpm_policy.compile.delivery import (
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 # The files of ``dist/<env>/``, in the order they are written; the manifest describes the rest.
+# An environment that names its engine also gets the Kustomize bundle (compile.bundle).
 FILE_NAMES: tuple[str, ...] = (
     "env.json",
     "dpm-policy.env",
@@ -54,6 +56,10 @@ FILE_NAMES: tuple[str, ...] = (
 _CONFIGMAP_WHY = "Kubernetes refuses a ConfigMap over 1 MiB"
 # What the mounted ConfigMap of tenant_map_delivery: file holds: env.json under its own name.
 MOUNTED_FILE = "env.json"
+_SNAPSHOT_FIX = (
+    "ship fewer packs or serve fewer tenants from this environment: the runtime's snapshot "
+    "env.json holds the whole catalog and tenant map"
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,8 @@ class EnvironmentOutput:
     tenant_map: dict[str, str]
     tenant_map_delivery: TenantMapDeliveryName
     configmap_name: str
+    # None when the environment names no engine (no ``kubernetes:`` block).
+    bundle: Bundle | None
     expected: View
     locator: Locator
     problems: list[Problem]
@@ -79,7 +87,7 @@ def _source_locator(
     env: Entry[EnvironmentFile], flat: Mapping[str, FlatPack], repository: Repository
 ) -> Locator:
     document = env.document
-    keys = ("packs", *(spec.key for spec in ENGINE_SWITCHES))
+    keys = ("packs", "kubernetes", *(spec.key for spec in ENGINE_SWITCHES))
     name = env.model.environment
 
     @functools.cache
@@ -136,12 +144,12 @@ def _configmap_budget(
     configmap_name: str,
     configmap_size: int,
     variables: Mapping[str, str],
-    env_json: bytes,
+    env_json: bytes | None,
 ) -> list[Problem]:
     """The ConfigMaps' size problems; the variables' are validate's (``checks.size_budget``).
 
     With ``tenant_map_delivery: file`` the mounted ConfigMap holds all of ``env.json``, so it
-    must fit the same 1 MiB.
+    must fit the same 1 MiB; ``env_json`` is None when the bundle's budget measures it instead.
     """
     name = env.model.environment
     tenant_delivery = env.model.tenant_map_delivery
@@ -161,7 +169,7 @@ def _configmap_budget(
             position=Position(1, 1),
         )
     ]
-    if tenant_delivery == "file":
+    if tenant_delivery == "file" and env_json is not None:
         found.append(
             check_size(
                 subject=f"mounted ConfigMap of {name} ({MOUNTED_FILE})",
@@ -201,6 +209,38 @@ def environment_variables(
     return EnvironmentVariables(catalog, tenant_map, variables, delivered)
 
 
+def _bundle_budget(
+    env: Entry[EnvironmentFile], bundle: Bundle, delivered: Mapping[str, str]
+) -> list[Problem]:
+    """Size problems of the ConfigMaps Kustomize generates from the bundle."""
+    name = env.model.environment
+    tenant_fix = tenant_map_fix(name, env.model.tenant_map_delivery)
+    found = []
+    for generated in bundle.objects:
+        if CATALOG_JSON in generated.keys:
+            fix = postgres_fix(name)
+        elif set(generated.keys) == set(delivered):
+            fix = tenant_fix
+        else:
+            # The snapshot: for tenant_map_delivery: file it is the mounted file.
+            fix = tenant_fix if env.model.tenant_map_delivery == "file" else _SNAPSHOT_FIX
+        found.append(
+            check_size(
+                subject=f"ConfigMap {generated.name} of the bundle",
+                size=generated.size,
+                limit=OBJECT_LIMIT,
+                why=_CONFIGMAP_WHY,
+                contributors=[
+                    Contributor(f"key {key}", size) for key, size in generated.keys.items()
+                ],
+                fix=fix,
+                file=env.file,
+                position=env.document.position(("kubernetes",)),
+            )
+        )
+    return [problem for problem in found if problem is not None]
+
+
 def _headers(
     name: str, delivery: CatalogDeliveryName, tenant_map_delivery: TenantMapDeliveryName
 ) -> tuple[list[str], list[str]]:
@@ -232,15 +272,29 @@ def build_environment(
         name, model.catalog_delivery, model.tenant_map_delivery
     )
     configmap = render_configmap(name, delivered, source_commit, configmap_header)
+    # The runtime's snapshot: its format version first, then every compiled variable.
+    env_json = pretty_json({FORMAT_KEY: FORMAT_VERSION, **variables}, sort_keys=False).encode(
+        "utf-8"
+    )
+    bundle = (
+        None
+        if model.kubernetes is None
+        else build_bundle(
+            environment=name,
+            workload=model.kubernetes,
+            delivered=delivered,
+            env_json=env_json,
+            source_commit=source_commit,
+        )
+    )
     files: dict[str, bytes] = {
-        # The runtime's snapshot: its format version first, then every compiled variable.
-        "env.json": pretty_json({FORMAT_KEY: FORMAT_VERSION, **variables}, sort_keys=False).encode(
-            "utf-8"
-        ),
+        "env.json": env_json,
         "dpm-policy.env": render_dotenv(delivered, dotenv_header).encode("utf-8"),
         "configmap.yaml": configmap.text.encode("utf-8"),
         "catalog.json": pretty_json(catalog).encode("utf-8"),
     }
+    if bundle is not None:
+        files.update(bundle.files)
     files["manifest.json"] = render_manifest(
         environment=name,
         delivered=delivered,
@@ -250,22 +304,36 @@ def build_environment(
         files=files,
         configmap_name=configmap.name,
         configmap_size=configmap.size,
+        bundle=bundle,
         pack_count=len(catalog),
         tenant_count=len(tenant_map),
         source_commit=source_commit,
     ).encode("utf-8")
     return EnvironmentOutput(
         environment=name,
-        files={file_name: files[file_name] for file_name in FILE_NAMES},
+        files={
+            **{file_name: files[file_name] for file_name in FILE_NAMES},
+            **(bundle.files if bundle is not None else {}),
+        },
         variables=variables,
         delivered=delivered,
         catalog=catalog,
         tenant_map=tenant_map,
         tenant_map_delivery=model.tenant_map_delivery,
         configmap_name=configmap.name,
+        bundle=bundle,
         expected=_expected(model, flat, tenant_map),
         locator=_source_locator(env, flat, repository),
-        problems=_configmap_budget(
-            env, delivered, configmap.name, configmap.size, variables, files["env.json"]
-        ),
+        problems=[
+            *_configmap_budget(
+                env,
+                delivered,
+                configmap.name,
+                configmap.size,
+                variables,
+                # A bundle's snapshot ConfigMap is the mounted file; its budget checks it.
+                files["env.json"] if bundle is None else None,
+            ),
+            *(_bundle_budget(env, bundle, delivered) if bundle is not None else []),
+        ],
     )

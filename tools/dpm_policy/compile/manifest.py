@@ -10,6 +10,8 @@ A manifest without the key, like every one written before it existed, means ``en
 ``tenant_map_delivery`` likewise, only for ``file`` or ``postgres``: the tenant map is then not
 among ``variables``; with ``file``, ``mounted`` gives the size of the ConfigMap that holds
 ``env.json`` against Kubernetes' limit.
+``bundle`` is written for an environment that names its engine: the bundle's content hash and
+the ConfigMaps Kustomize generates from it, each with its size and limit.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import hashlib
 from collections.abc import Mapping
 
 from dpm_policy import __version__
-from dpm_policy.compile.budget import CONFIGMAP_LIMIT, variable_limit
+from dpm_policy.compile.budget import CONFIGMAP_LIMIT, OBJECT_LIMIT, variable_limit
+from dpm_policy.compile.bundle import Bundle
 from dpm_policy.compile.encode import pretty_json
 from dpm_policy.model.types import (
     DEFAULT_CATALOG_DELIVERY,
@@ -47,6 +50,7 @@ def render_manifest(
     files: Mapping[str, bytes],
     configmap_name: str,
     configmap_size: int,
+    bundle: Bundle | None,
     pack_count: int,
     tenant_count: int,
     source_commit: str | None,
@@ -66,6 +70,14 @@ def render_manifest(
         "configmap": {"name": configmap_name, "bytes": configmap_size, "limit": CONFIGMAP_LIMIT},
         "files": {name: describe_bytes(data) for name, data in sorted(files.items())},
     }
+    if bundle is not None:
+        document["bundle"] = {
+            "content_hash": bundle.content_hash,
+            "configmaps": {
+                generated.name: {"bytes": generated.size, "limit": OBJECT_LIMIT}
+                for generated in bundle.objects
+            },
+        }
     if catalog_delivery != DEFAULT_CATALOG_DELIVERY:
         document["catalog_delivery"] = catalog_delivery
     if tenant_map_delivery != DEFAULT_TENANT_MAP_DELIVERY:

@@ -51,6 +51,8 @@ def stage(out: Path, name: str, files: Mapping[str, bytes]) -> Staged:
         raise InputError(f"{out}: cannot create the output folder: {error.strerror}") from None
     try:
         for file_name, data in files.items():
+            # Bundle files live in subfolders (variables/, engine/).
+            (temp / file_name).parent.mkdir(mode=0o755, exist_ok=True)
             with open(temp / file_name, "xb") as handle:
                 handle.write(data)
                 handle.flush()

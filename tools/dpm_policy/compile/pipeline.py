@@ -119,6 +119,7 @@ def compile_repository(
                     delivered=build.delivered,
                     catalog=build.catalog,
                     locator=build.locator,
+                    bundled=build.bundle is not None,
                 )
             )
         if _has_errors(problems):

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from dpm_policy.compile.verify_bundle import verify_bundle
 from dpm_policy.load.yaml_source import Path as YamlPath
 from dpm_policy.load.yaml_source import YamlDocument
 from dpm_policy.problems import Position, Problem
@@ -345,8 +346,11 @@ def verify_outputs(
     catalog: Mapping[str, object],
     locator: Locator,
     label: str,
+    bundled: bool = False,
 ) -> list[Problem]:
     """Read the files in ``directory`` back; every problem found (empty when all agree).
+
+    With ``bundled``, the Kustomize bundle is read back too (:mod:`.verify_bundle`).
 
     ``variables`` are all the compiled ones (``env.json``); ``delivered`` those that
     ``dpm-policy.env`` and ``configmap.yaml`` hold. ``label`` names the output in messages (the
@@ -375,6 +379,11 @@ def verify_outputs(
             problems.append(
                 _problem(locator.of_environment(), "catalog.json differs from the catalog variable")
             )
+    if bundled:
+        problems.extend(
+            _problem(locator.of_environment("kubernetes"), f"{label}: {message}")
+            for message in verify_bundle(directory, environment=label, delivered=delivered)
+        )
     if problems:
         return problems
     # Every file now holds, byte for byte, the same variables as env.json (less the catalog

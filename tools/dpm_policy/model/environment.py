@@ -14,6 +14,7 @@ from dpm_policy.model.types import (
     DEFAULT_TENANT_MAP_DELIVERY,
     CatalogDelivery,
     EnvName,
+    KubernetesName,
     NotNull,
     OwnerList,
     PolicyBool,
@@ -23,7 +24,24 @@ from dpm_policy.model.types import (
 )
 from dpm_policy_runtime.switches import SWITCHES_BY_KEY
 
-__all__ = ["EnvironmentFile"]
+__all__ = ["EngineWorkload", "EnvironmentFile"]
+
+
+class EngineWorkload(StrictModel):
+    """Where the engine runs in Kubernetes: what the compiled bundle wires its variables into."""
+
+    namespace: KubernetesName = Field(
+        description="The namespace of the engine's Deployment; the bundle's ConfigMaps go there.",
+        examples=["dpm-prod"],
+    )
+    deployment: KubernetesName = Field(
+        description="The engine's Deployment, whose pods get the variables and env.json.",
+        examples=["dpm-engine"],
+    )
+    container: KubernetesName = Field(
+        description="The engine's container in that Deployment.",
+        examples=["engine"],
+    )
 
 # The switches' descriptions come from their table, like every other use of them.
 _SWITCHES = SWITCHES_BY_KEY
@@ -72,6 +90,17 @@ class EnvironmentFile(StrictModel):
         default=DEFAULT_TENANT_MAP_DELIVERY,
         description=_SWITCHES["tenant_map_delivery"].description,
         examples=["postgres"],
+    )
+    kubernetes: Annotated[EngineWorkload | None, NotNull] = Field(
+        default=None,
+        description=(
+            "The engine's Deployment, container and namespace. When set, compile writes "
+            "dist/<environment>/ as a Kustomize base (kustomization.yaml) with a component "
+            "(engine/) that wires the variables into that container and mounts env.json at "
+            "/etc/dpm-policy (not with tenant_map_delivery: postgres, whose runtime reads "
+            "Postgres), and dpm-policy deliver can push it to a GitOps branch."
+        ),
+        examples=[{"namespace": "dpm-prod", "deployment": "dpm-engine", "container": "engine"}],
     )
     packs: list[PolicyId] = Field(
         description="The packs that ship to this environment, by id.",

@@ -32,6 +32,7 @@ __all__ = [
     "CatalogDeliveryName",
     "EnvName",
     "GroupKey",
+    "KubernetesName",
     "NotNull",
     "Owner",
     "OwnerList",
@@ -51,6 +52,9 @@ MAX_ID_LENGTH = 64
 # Pack and tenant ids: letters, digits, '_', '-', '.', starting with a letter or digit.
 ID_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9_.-]{{0,{MAX_ID_LENGTH - 1}}}$"
 ENV_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,31}$"
+# A Kubernetes namespace, Deployment or container name: an RFC 1123 label (at most 63
+# characters), the strictest of the three rules, so one type serves all of them.
+KUBERNETES_NAME_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 OWNER_PATTERN = r"^@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$"
 # 'attribute:value': exactly one colon, neither side empty nor padded with spaces.
 GROUP_KEY_PATTERN = r"^[^:\s](?:[^:]*[^:\s])?:[^:\s](?:[^:]*[^:\s])?$"
@@ -300,6 +304,21 @@ EnvName = Annotated[
         )
     ),
     WithJsonSchema({"type": "string", "pattern": ENV_NAME_PATTERN}),
+]
+
+KubernetesName = Annotated[
+    str,
+    BeforeValidator(
+        _text_check(
+            "Kubernetes name",
+            KUBERNETES_NAME_PATTERN,
+            "use lower-case letters, digits and '-', starting and ending with a letter or "
+            "digit, at most 63 characters",
+            63,
+            "kubernetes-name",
+        )
+    ),
+    WithJsonSchema({"type": "string", "pattern": KUBERNETES_NAME_PATTERN}),
 ]
 
 GroupKey = Annotated[

@@ -4,9 +4,11 @@ The order inside the transaction:
 1. take the publish advisory lock (a second publisher waits here), so the plan is computed
    from a state nobody else is changing;
 2. create the table when it is missing, exactly as the engine's migration does;
-3. read the table (and, for ``tenant_map_delivery: postgres``, the tenant rows) and plan; when
-   nothing differs, stop without writing (a second apply is a no-op: no row is touched and
-   every ``updated_at`` stays as it was);
+3. read the table (and, for ``tenant_map_delivery: postgres``, the tenant rows) and plan; a
+   caller's ``guard`` sees the whole plan here and may refuse it by raising (``publish
+   --prune`` refuses to delete a row the delivered bundle still names); when nothing differs,
+   stop without writing (a second apply is a no-op: no row is touched and every
+   ``updated_at`` stays as it was);
 4. with a tenant map: run the tenant migration when its tables are missing, then write the
    tenant rows (one statement per kind of change);
 5. insert, update and delete packs, one statement per row, all with the same ``updated_at``;
@@ -50,10 +52,12 @@ from dpm_policy.publish.tenant_db import (
 )
 from dpm_policy.publish.tenant_plan import TenantPlan, build_tenant_plan
 
-__all__ = ["AfterWrite", "ApplyResult", "apply_catalog", "refuse_bad_rows"]
+__all__ = ["AfterWrite", "ApplyResult", "PlanGuard", "apply_catalog", "refuse_bad_rows"]
 
 # Called after each row is written, inside the transaction; a seam for fault-injection tests.
 AfterWrite = Callable[[Connection, RowChange], None]
+# Called with the plan computed under the lock, before anything is written; raises to refuse.
+PlanGuard = Callable[[Plan], None]
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,7 @@ def apply_catalog(
     tenants: Mapping[str, str] | None = None,
     after_write: AfterWrite | None = None,
     clock: Callable[[], datetime] = _utc_now,
+    guard: PlanGuard | None = None,
 ) -> ApplyResult:
     """Make the table hold exactly ``desired`` (plus unmanaged rows unless ``prune``).
 
@@ -110,7 +115,7 @@ def apply_catalog(
             driver_errors(dsn, "apply failed and was rolled back; nothing was written"),
             connection.transaction(),
         ):
-            return _apply_locked(connection, desired, tenants, prune, after_write, clock)
+            return _apply_locked(connection, desired, tenants, prune, after_write, clock, guard)
     finally:
         connection.close()
 
@@ -122,6 +127,7 @@ def _apply_locked(
     prune: bool,
     after_write: AfterWrite | None,
     clock: Callable[[], datetime],
+    guard: PlanGuard | None,
 ) -> ApplyResult:
     """Steps 1 to 7 of the module docstring, inside the caller's transaction."""
     acquire_lock(connection)
@@ -140,6 +146,8 @@ def _apply_locked(
                 tenants, stored_tenants, tables_exist=tenant_tables, prune=prune
             ),
         )
+    if guard is not None:
+        guard(plan)
     if plan.is_noop:
         return ApplyResult(plan, applied=False)
     wanted = {row.policy_pack_id: row for row in desired}
