@@ -189,3 +189,33 @@ def test_unparseable_file_is_reported_with_its_position(tmp_path: Path) -> None:
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     assert main(["fmt", "--root", str(tmp_path), str(tmp_path / "nope.yaml")]) == 2
+
+
+def test_reads_the_files_validate_reads_and_refuses_what_it_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """fmt walks the policy folders as validate does: a folder named like a policy file is
+    reported (not searched), a file in a hidden folder is left alone, and a link out of the
+    repository is refused rather than rewritten."""
+    root = _repo(tmp_path)
+    inside = root / "packs" / "nested.yaml"
+    inside.mkdir()
+    (inside / "dpm_hidden_v1.yaml").write_text(MESSY, encoding="utf-8")
+    hidden = root / "packs" / ".drafts"
+    hidden.mkdir()
+    (hidden / "dpm_draft_v1.yaml").write_text(MESSY, encoding="utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text(MESSY, encoding="utf-8")
+    (root / "packs" / "linked.yaml").symlink_to(outside)
+    assert main(["fmt", "--root", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "packs/nested.yaml:1:1: error[" in err
+    assert "packs/linked.yaml:1:1: error[" in err
+    assert (inside / "dpm_hidden_v1.yaml").read_text(encoding="utf-8") == MESSY
+    assert (hidden / "dpm_draft_v1.yaml").read_text(encoding="utf-8") == MESSY
+    assert outside.read_text(encoding="utf-8") == MESSY
+    assert (root / "packs" / "dpm_income_v1.yaml").read_text(encoding="utf-8") == CANONICAL
+    assert main(["validate", "--root", str(root)]) == 1
+    validate_err = capsys.readouterr().err
+    for name in ("packs/nested.yaml", "packs/linked.yaml"):
+        assert name + ":1:1: error[" in validate_err

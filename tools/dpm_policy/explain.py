@@ -16,12 +16,11 @@ from dpm_policy.compile import compile_repository
 from dpm_policy.errors import InputError, ProblemsFound, UsageError
 from dpm_policy.inheritance import FlatPack, flatten_repository
 from dpm_policy.repository import Repository
-from dpm_policy.review.values import shown
+from dpm_policy.shown import setting_text
 from dpm_policy.suggest import did_you_mean, fix_for_unknown
 from dpm_policy.validate import validate
 from dpm_policy_runtime import PolicyHeaderError, PolicyRuntime, Resolution
 from dpm_policy_runtime.fields import FIELDS_BY_PATH
-from dpm_policy_runtime.frozen import FrozenMap
 from dpm_policy_runtime.switches import deciding_switch
 
 __all__ = [
@@ -93,10 +92,7 @@ def _options(resolution: Resolution, flat: dict[str, FlatPack]) -> tuple[OptionO
     for path, value in pack.values.items():
         spec = FIELDS_BY_PATH[path]
         option = spec.option or f"{spec.name} (simulate replay switch)"
-        if isinstance(value, FrozenMap):
-            text = ", ".join(f"{key}: {shown(weight)}" for key, weight in value.items())
-        else:
-            text = shown(value)
+        text = setting_text(value)
         setting = source.settings.get(path) if source is not None else None
         origins.append(
             OptionOrigin(

@@ -20,7 +20,7 @@ from dpm_policy.errors import ProblemsFound, UsageError
 from dpm_policy.files import write_whole
 from dpm_policy.fmt import format_text
 from dpm_policy.load.yaml_source import YamlLoadError, parse_yaml
-from dpm_policy.model.messages import problems_from_validation
+from dpm_policy.model_problems import problems_from_validation
 from dpm_policy.repository import KINDS, Kind, Repository
 from dpm_policy.suggest import fix_for_unknown
 from dpm_policy.validate import validate

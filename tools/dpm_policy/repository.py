@@ -19,13 +19,13 @@ from dpm_policy.load.source_files import read_document
 from dpm_policy.load.trees import DiskTree, SourceTree
 from dpm_policy.load.yaml_source import YamlDocument, YamlLoadError
 from dpm_policy.model import EnvironmentFile, PolicyPackFile, TenantFile
-from dpm_policy.model.messages import problems_from_validation
 from dpm_policy.model.pack import PackHeader
 from dpm_policy.model.policy_test import PolicyTestFile
 from dpm_policy.model.settings import RepositorySettings
-from dpm_policy.model.types import shown
 from dpm_policy.model.waiver import WaiverFile
+from dpm_policy.model_problems import problems_from_validation
 from dpm_policy.problems import Position, Problem, file_name
+from dpm_policy.shown import shown
 
 __all__ = [
     "KINDS",
@@ -36,6 +36,7 @@ __all__ = [
     "Kind",
     "Repository",
     "load_repository",
+    "policy_file_names",
 ]
 
 M = TypeVar("M", bound=BaseModel, covariant=True)
@@ -151,7 +152,7 @@ class Repository:
         return index
 
 
-def _walk(tree: SourceTree, folder: str, problems: list[Problem]) -> list[str]:
+def policy_file_names(tree: SourceTree, folder: str, problems: list[Problem]) -> list[str]:
     """The ``.yaml`` files below ``folder`` in a stable order; near misses are reported.
 
     Files in hidden folders are skipped. Paths stay strings, ordered folder by folder as
@@ -194,7 +195,8 @@ def _load_kind(
     tree: SourceTree, kind: Kind, problems: list[Problem], invalid: set[str]
 ) -> Iterator[Entry[Any]]:
     """The valid documents of one kind; the others' problems go to ``problems``."""
-    return _load_files(tree, _walk(tree, kind.folder, problems), kind, problems, invalid)
+    names = policy_file_names(tree, kind.folder, problems)
+    return _load_files(tree, names, kind, problems, invalid)
 
 
 def _load_files(

@@ -24,17 +24,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
 from dpm_policy.compile.verify_bundle import verify_bundle
+from dpm_policy.load import libyaml
 from dpm_policy.load.yaml_source import Path as YamlPath
 from dpm_policy.load.yaml_source import YamlDocument
 from dpm_policy.problems import Position, Problem
+from dpm_policy.shown import setting_text
 from dpm_policy_runtime import PolicyConfigError, PolicyRuntime
 from dpm_policy_runtime.decimals import canonical_decimal
 from dpm_policy_runtime.env_files import read_variables
 from dpm_policy_runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT
-from dpm_policy_runtime.switches import ENGINE_SWITCHES, SwitchSpec, flag_text, switch_text
+from dpm_policy_runtime.switches import ENGINE_SWITCHES, SwitchSpec, switch_text
 from dpm_policy_runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
 
 __all__ = [
@@ -67,17 +67,15 @@ def normal(value: object) -> Normal:
     raise TypeError(f"not a policy setting value: {type(value).__name__}")
 
 
-def shown(value: Normal) -> str:
+def _shown(value: Normal) -> str:
     """A setting as an author would write it."""
     kind, body = value
-    if kind == "bool":
-        return flag_text(bool(body))
     if kind == "decimal":
-        return f"'{body}'"
+        return setting_text(Decimal(str(body)))
     if kind == "groups":
         assert isinstance(body, tuple)
-        return "{" + ", ".join(f"'{k}': {w}" for k, w in body) + "}"
-    return str(body)
+        return setting_text({k: Decimal(w) for k, w in body})
+    return setting_text(body)
 
 
 @dataclass(frozen=True)
@@ -191,8 +189,8 @@ def compare_views(expected: View, actual: View, locator: Locator, reading: str) 
                 differ(
                     locator.of_setting(pack_id, path),
                     f"{path} of pack '{pack_id}'",
-                    "no override" if want_value is None else shown(want_value),
-                    "no override" if got_value is None else shown(got_value),
+                    "no override" if want_value is None else _shown(want_value),
+                    "no override" if got_value is None else _shown(got_value),
                 )
     for tenant in sorted(expected.tenant_map.keys() | actual.tenant_map.keys()):
         want_pack, got_pack = expected.tenant_map.get(tenant), actual.tenant_map.get(tenant)
@@ -268,13 +266,10 @@ def bounds_problems(view: View, locator: Locator) -> list[Problem]:
     return problems
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _configmap_data(path: Path) -> dict[str, str]:
     # A safe load, with libyaml where PyYAML has it: as fast as kubectl's own parse matters
     # little, but the pure-Python loader takes seconds on a large catalog.
-    document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    document = libyaml.load(path.read_text(encoding="utf-8"))
     data = document.get("data") if isinstance(document, dict) else None
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()

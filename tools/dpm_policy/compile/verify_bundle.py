@@ -27,10 +27,10 @@ from dpm_policy.compile.bundle import (
     snapshot_name,
     variables_name,
 )
+from dpm_policy.load import libyaml
 
 __all__ = ["verify_bundle"]
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Unreadable(ValueError):
@@ -50,7 +50,7 @@ def _list(value: object, what: str) -> list[object]:
 
 
 def _load(files: Mapping[str, bytes], name: str) -> dict[str, object]:
-    return _mapping(yaml.load(files[name].decode("utf-8"), Loader=_LOADER), name)
+    return _mapping(libyaml.load(files[name].decode("utf-8")), name)
 
 
 def _generators(kustomization: dict[str, object]) -> dict[str, list[str]]:

@@ -15,8 +15,10 @@ from dpm_policy.files import write_whole
 from dpm_policy.fmt.diff import unified_diff
 from dpm_policy.fmt.files import policy_files
 from dpm_policy.fmt.layout import FormattedText, format_text
-from dpm_policy.load.source_files import relative_name
-from dpm_policy.problems import START, Problem, sort_problems
+from dpm_policy.load.source_files import read_text
+from dpm_policy.load.trees import DiskTree
+from dpm_policy.load.yaml_source import YamlLoadError
+from dpm_policy.problems import Problem, sort_problems
 
 __all__ = ["FormatResult", "FormattedText", "format_files", "format_text"]
 
@@ -45,14 +47,13 @@ def format_files(
     Raises ``InputError`` when a named path does not exist or a file cannot be written.
     """
     result = FormatResult()
-    for path in policy_files(root, paths):
-        name = relative_name(root, path)
+    tree = DiskTree(root)
+    for name in policy_files(root, paths):
+        path = (root / name).resolve()
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            result.problems.append(
-                Problem(name, START, "io", f"cannot read the file as UTF-8 text ({error})")
-            )
+            text = read_text(tree, name)
+        except YamlLoadError as error:
+            result.problems.extend(error.problems)
             continue
         result.checked += 1
         formatted = format_text(text, file=name, path=path)

@@ -19,10 +19,10 @@ import yaml
 
 from dpm_policy.fmt.order import KeyOrder
 from dpm_policy.fmt.safety import MODELINE_PREFIX
+from dpm_policy.load import libyaml
 
 __all__ = ["is_canonical"]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Plain scalars the round trip writes back as they are: whole numbers ("-0" becomes "0"),
 # decimals (ruamel.yaml keeps their digits), the two booleans, and text that starts with a
@@ -85,7 +85,7 @@ class _Reader:
         self.modeline = modeline
         self.lines = text.split("\n")
         self.lines.pop()  # the text ends with a line break: the last item is empty
-        self.events: list[Any] = list(yaml.parse(text, Loader=_Loader))
+        self.events: list[Any] = list(libyaml.parse(text))
         self.index = 0
         self.sections = sections
         self.out: list[str] = []

@@ -23,10 +23,10 @@ from typing import Any
 import yaml
 
 from dpm_policy.fmt.safety import comment_spans
+from dpm_policy.load import libyaml
 
 __all__ = ["Comment", "Lifted", "lift", "node_starts", "put_back"]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 NodePath = tuple[str | int, ...]
 Mark = tuple[int, int]
@@ -69,7 +69,7 @@ def node_starts(text: str) -> NodeStarts | None:
     stack: list[list[Any]] = []
     documents = 0
     event: Any
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in libyaml.parse(text):
         cls = event.__class__
         if cls is yaml.DocumentStartEvent:
             documents += 1
@@ -117,7 +117,7 @@ def node_starts(text: str) -> NodeStarts | None:
 def _scalar_lines(text: str) -> set[int]:
     """Lines inside a scalar that spans lines, where a blank line is part of the value."""
     inside: set[int] = set()
-    for token in yaml.scan(text, Loader=_Loader):
+    for token in libyaml.scan(text):
         if isinstance(token, yaml.ScalarToken):
             first, last = token.start_mark.line, token.end_mark.line
             if last > first:

@@ -1,60 +1,42 @@
-"""Which files ``fmt`` looks at: the named ones, or every policy file of the repository."""
+"""Which files ``fmt`` looks at: the named ones, or every policy file of the repository, found
+by the same walk that ``validate`` reads them with."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 from dpm_policy.errors import InputError
-from dpm_policy.repository import KINDS
+from dpm_policy.load.trees import DiskTree, relative_name
+from dpm_policy.problems import Problem
+from dpm_policy.repository import KINDS, policy_file_names
 
 __all__ = ["YAML_SUFFIXES", "policy_files"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def _below(folder: Path) -> Iterator[Path]:
-    """The YAML files below ``folder``, hidden folders and files left out, in path order."""
-    found: list[str] = []
-    for directory, folders, names in os.walk(folder):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        found.extend(
-            os.path.join(directory, name)
-            for name in names
-            if name.endswith(YAML_SUFFIXES)
-            and not name.startswith(".")
-            and os.path.isfile(os.path.join(directory, name))
-        )
-    found.sort(key=lambda path: path.split(os.sep))
-    return (Path(path) for path in found)
-
-
-def policy_files(root: Path, paths: list[Path]) -> list[Path]:
-    """The YAML files named by ``paths`` (folders are searched), or, with no paths, every YAML
-    file in the repository's policy folders. A named file that is not YAML is skipped, since
-    pre-commit may pass any file it was told to."""
+def policy_files(root: Path, paths: list[Path]) -> list[str]:
+    """The names (relative to ``root``) of the YAML files named by ``paths`` (folders are
+    searched as ``validate`` searches the policy folders), or, with no paths, of every policy
+    file ``validate`` reads. A named file that is not YAML is skipped, since pre-commit may pass
+    any file it was told to. Names that ``validate`` reports (wrong suffix, stray files) are
+    left to it."""
+    tree = DiskTree(root)
+    ignored: list[Problem] = []
     if not paths:
-        found: list[Path] = []
+        found: list[str] = []
         for kind in KINDS.values():
-            folder = root / kind.folder
-            if folder.is_dir():
-                found.extend(_below(folder))
+            if tree.is_folder(kind.folder):
+                found.extend(policy_file_names(tree, kind.folder, ignored))
         return found
-    selected: list[Path] = []
+    selected: list[str] = []
     for path in paths:
-        if path.is_dir():
-            selected.extend(_below(path))
-        elif path.is_file():
+        name = relative_name(root.absolute(), path.absolute())
+        if path.is_dir() and not path.is_symlink():
+            selected.extend(policy_file_names(tree, name, ignored))
+        elif path.exists() or path.is_symlink():
             if path.suffix in YAML_SUFFIXES:
-                selected.append(path)
+                selected.append(name)
         else:
             raise InputError(f"{path}: no such file or folder")
-    seen: set[Path] = set()
-    unique = []
-    for path in selected:
-        resolved = path.resolve()
-        if resolved not in seen:
-            seen.add(resolved)
-            unique.append(resolved)
-    return unique
+    return list(dict.fromkeys(selected))

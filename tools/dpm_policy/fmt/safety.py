@@ -7,15 +7,15 @@ so a comment or value the round trip loses is caught rather than trusted.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 import yaml
+
+from dpm_policy.load import libyaml
 
 __all__ = ["MODELINE_PREFIX", "comment_spans", "comments_of", "same_data"]
 
 MODELINE_PREFIX = "# yaml-language-server:"
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def comment_spans(text: str) -> list[tuple[int, int]]:
@@ -26,7 +26,7 @@ def comment_spans(text: str) -> list[tuple[int, int]]:
     """
     spans = [
         (token.start_mark.index, token.end_mark.index)
-        for token in yaml.scan(text, Loader=_Loader)
+        for token in libyaml.scan(text)
         if isinstance(token, yaml.ScalarToken)
     ]
     spans.sort()
@@ -71,6 +71,6 @@ def _canonical(node: yaml.Node) -> object:
 
 def same_data(before: str, after: str) -> bool:
     """Whether two texts hold the same documents, up to key order and layout."""
-    first = [_canonical(node) for node in yaml.compose_all(before, Loader=_Loader) if node]
-    second = [_canonical(node) for node in yaml.compose_all(after, Loader=_Loader) if node]
+    first = [_canonical(node) for node in libyaml.compose_all(before) if node]
+    second = [_canonical(node) for node in libyaml.compose_all(after) if node]
     return first == second

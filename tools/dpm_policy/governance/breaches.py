@@ -17,10 +17,10 @@ from dpm_policy.inheritance import FlatPack, Setting, flatten
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.model.guardrails import SettingGuardrail, SwitchGuardrail
 from dpm_policy.model.tenant import effective_pack, effective_pack_path
-from dpm_policy.model.types import shown
 from dpm_policy.model.waiver import FORBIDDEN_PACKS
 from dpm_policy.problems import Position, Problem
 from dpm_policy.repository import Entry, Repository
+from dpm_policy.shown import shown
 from dpm_policy_runtime.fields import FIELDS_BY_PATH
 
 __all__ = ["Breach", "guardrail_breaches", "setting_misfit", "switch_misfit"]

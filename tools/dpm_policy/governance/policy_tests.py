@@ -24,7 +24,7 @@ from dpm_policy.load.yaml_source import YamlDocument
 from dpm_policy.model.policy_test import Expected, PolicyCase, PolicyTestFile
 from dpm_policy.problems import Problem, sort_problems
 from dpm_policy.repository import SNAPSHOT_SUFFIX, Entry, load_repository
-from dpm_policy.review.values import shown
+from dpm_policy.shown import setting_text
 from dpm_policy_runtime import FrozenMap, PolicyRuntime, Resolution
 
 __all__ = ["Answer", "PolicyTestResult", "run_policy_tests"]
@@ -73,20 +73,14 @@ def _headers(case: PolicyCase) -> dict[str, str]:
     return headers
 
 
-def _shown(value: object) -> str:
-    if isinstance(value, FrozenMap):
-        return "{" + ", ".join(f"{k}: {shown(v)}" for k, v in value.items()) + "}"
-    return "unset" if value is None else shown(value)
-
-
 def _expected_text(expected: Expected) -> str:
     if expected.equals is not None:
-        return shown(expected.equals)
+        return setting_text(expected.equals)
     parts = []
     if expected.minimum is not None:
-        parts.append(f"at least {shown(expected.minimum)}")
+        parts.append(f"at least {setting_text(expected.minimum)}")
     if expected.maximum is not None:
-        parts.append(f"at most {shown(expected.maximum)}")
+        parts.append(f"at most {setting_text(expected.maximum)}")
     return " and ".join(parts)
 
 
@@ -143,7 +137,8 @@ def _check_case(
         whose = f"pack '{applied.policy_pack_id}'" if applied is not None else "no pack applies"
         fail(
             ("settings", path),
-            f"{label}: expected {path} {_expected_text(expected)}, got {_shown(actual)} ({whose})",
+            f"{label}: expected {path} {_expected_text(expected)}, "
+            f"got {setting_text(actual)} ({whose})",
         )
     return tuple(failures)
 
@@ -151,8 +146,8 @@ def _check_case(
 def _snapshot_value(value: object) -> object:
     """A setting as the snapshot shows it: decimals as text (exact), groups as a mapping."""
     if isinstance(value, FrozenMap):
-        return {key: shown(weight) for key, weight in value.items()}
-    return value if isinstance(value, bool | int) else shown(value)
+        return {key: setting_text(weight) for key, weight in value.items()}
+    return value if isinstance(value, bool | int) else setting_text(value)
 
 
 def _snapshot(file: str, answers: Sequence[Answer]) -> str:

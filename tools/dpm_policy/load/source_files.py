@@ -11,7 +11,7 @@ from dpm_policy.load.trees import load_error as _fail
 from dpm_policy.load.yaml_source import YamlDocument, parse_yaml
 from dpm_policy.problems import Position
 
-__all__ = ["MAX_FILE_BYTES", "load_document", "read_document", "relative_name"]
+__all__ = ["MAX_FILE_BYTES", "load_document", "read_document", "read_text", "relative_name"]
 
 # Characters YAML 1.2 does not allow in a stream (its c-printable set, complemented): C0 and C1
 # controls other than tab, line feed, carriage return and NEL, surrogates, U+FFFE and U+FFFF.
@@ -49,10 +49,17 @@ def _decode(raw: bytes, name: str) -> str:
     return text
 
 
+def read_text(tree: SourceTree, name: str) -> str:
+    """The text of the file ``name`` of ``tree``, checked as every policy file is (a regular
+    file within the repository, within the size limit, UTF-8, printable); raises
+    ``YamlLoadError`` with a positioned problem."""
+    return _decode(tree.read(name), name)
+
+
 def read_document(tree: SourceTree, name: str) -> YamlDocument:
     """Read and parse the file ``name`` of ``tree``; raises ``YamlLoadError`` with positioned
     problems."""
-    return parse_yaml(_decode(tree.read(name), name), name)
+    return parse_yaml(read_text(tree, name), name)
 
 
 def load_document(root: Path, path: Path | str) -> YamlDocument:

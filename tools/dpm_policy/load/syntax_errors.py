@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from dpm_policy.load import libyaml
 from dpm_policy.problems import Position, Problem
 
 __all__ = ["syntax_problem"]
@@ -24,14 +25,13 @@ def _mark(mark: Any) -> tuple[int, int]:
     return (mark.line, mark.column)
 
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _last_scalar(text: str, where: tuple[int, int]) -> Any | None:
     """The last scalar token the scanner finished before ``where``, if any."""
     found = None
     try:
-        for token in yaml.scan(text, Loader=_Loader):
+        for token in libyaml.scan(text):
             if _mark(token.start_mark) >= where:
                 break
             if isinstance(token, yaml.ScalarToken):

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from dpm_policy.errors import ProblemsFound
+from dpm_policy.load.libyaml import SafeLoader
 from dpm_policy.load.syntax_errors import syntax_problem
 from dpm_policy.problems import Position, Problem
 
@@ -43,8 +44,6 @@ MAX_DEPTH = 32
 MAX_NODES = 200_000
 
 Path = tuple[str | int, ...]
-
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUES = frozenset({"true", "True", "TRUE"})
@@ -381,7 +380,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     builder = _Builder(file)
     data: object = None
     try:
-        parser = _Loader(text)
+        parser = SafeLoader(text)
         next_event = parser.get_event
         documents = 0
         while True:

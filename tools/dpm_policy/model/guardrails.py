@@ -23,8 +23,8 @@ from dpm_policy.model.types import (
     Text,
     bounded_decimal,
     decimal_check,
-    shown,
 )
+from dpm_policy.shown import shown
 
 __all__ = ["Guardrails", "SettingGuardrail", "SwitchGuardrail", "exact_value"]
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from dpm_policy.model.types import shown
+from dpm_policy.shown import shown
 from dpm_policy_runtime.fields import FIELDS
 from dpm_policy_runtime.resolution import Source
 

@@ -17,7 +17,8 @@ from pydantic_core import PydanticCustomError
 from dpm_policy.model.base import StrictModel
 from dpm_policy.model.guardrails import exact_value
 from dpm_policy.model.names import HeaderName, SettingPath, SourceName
-from dpm_policy.model.types import EnvName, NotNull, OwnerList, PolicyId, Text, shown
+from dpm_policy.model.types import EnvName, NotNull, OwnerList, PolicyId, Text
+from dpm_policy.shown import shown
 
 __all__ = ["Expected", "PolicyCase", "PolicyExpectation", "PolicyRequest", "PolicyTestFile"]
 

@@ -17,8 +17,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from dpm_policy.shown import shown
 from dpm_policy_runtime.decimals import canonical_decimal
-from dpm_policy_runtime.switches import flag_text
 
 __all__ = [
     "CATALOG_DELIVERIES",
@@ -45,7 +45,6 @@ __all__ = [
     "bounded_decimal",
     "bounded_int",
     "decimal_check",
-    "shown",
 ]
 
 MAX_ID_LENGTH = 64
@@ -65,25 +64,6 @@ _DECIMAL_TEXT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 
 _TRUE_WORDS = frozenset({"yes", "y", "on", "true", "t", "1", "enabled", "enable"})
 _FALSE_WORDS = frozenset({"no", "n", "off", "false", "f", "0", "disabled", "disable"})
-
-
-def shown(value: object) -> str:
-    """A value as the author wrote it in YAML, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return flag_text(value)
-    if isinstance(value, str):
-        text = value if len(value) <= 40 else value[:37] + "..."
-        return repr(text)
-    if isinstance(value, int | Decimal):
-        text = str(value)
-        return text if len(text) <= 40 else text[:37] + "..."
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 def _error(code: str, message: str) -> PydanticCustomError:

@@ -17,7 +17,8 @@ from pydantic_core import PydanticCustomError
 
 from dpm_policy.model.base import StrictModel
 from dpm_policy.model.names import SETTING_PATHS, SWITCHES
-from dpm_policy.model.types import EnvName, NotNull, Owner, PolicyId, Text, shown
+from dpm_policy.model.types import EnvName, NotNull, Owner, PolicyId, Text
+from dpm_policy.shown import shown
 
 __all__ = ["FORBIDDEN_PACKS", "GUARDRAIL_NAMES", "IsoDate", "WaiverFile", "parse_iso_date"]
 

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 
 from dpm_policy.review.direction import direction_of
 from dpm_policy.review.model import FieldChange
+from dpm_policy.shown import setting_text
 from dpm_policy_runtime.fields import FIELDS
-from dpm_policy_runtime.switches import flag_text
 
-__all__ = ["field_changes", "shown"]
-
-
-def shown(value: object) -> str:
-    """``true``, ``0.1``, ``3``: the value as an author would write it in YAML."""
-    if isinstance(value, bool):
-        return flag_text(value)
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-        return text if value != 0 else "0"
-    return str(value)
+__all__ = ["field_changes"]
 
 
 def _groups(value: object) -> Mapping[str, object]:
@@ -41,8 +30,8 @@ def field_changes(old: Mapping[str, object], new: Mapping[str, object]) -> tuple
                     changes.append(
                         FieldChange(
                             f"{spec.path}['{key}'].max_weight",
-                            None if a is None else shown(a),
-                            None if b is None else shown(b),
+                            None if a is None else setting_text(a),
+                            None if b is None else setting_text(b),
                             direction_of(spec, a, b),
                         )
                     )
@@ -52,8 +41,8 @@ def field_changes(old: Mapping[str, object], new: Mapping[str, object]) -> tuple
         changes.append(
             FieldChange(
                 spec.path,
-                None if before is None else shown(before),
-                None if after is None else shown(after),
+                None if before is None else setting_text(before),
+                None if after is None else setting_text(after),
                 direction_of(spec, before, after),
             )
         )

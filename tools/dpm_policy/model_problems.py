@@ -14,8 +14,8 @@ from pydantic import BaseModel, ValidationError
 
 from dpm_policy.load.yaml_source import Path, YamlDocument
 from dpm_policy.model.annotations import type_parts
-from dpm_policy.model.types import shown
 from dpm_policy.problems import Problem
+from dpm_policy.shown import shown
 from dpm_policy_runtime.fields import RENAMED_FIELDS, SECTIONS
 
 __all__ = ["dotted", "problems_from_validation"]
