@@ -15,7 +15,8 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from dpm_policy.model.types import NotNull, OwnerList, shown
+from dpm_policy.model.types import NotNull, OwnerList
+from dpm_policy.shown import shown
 
 __all__ = ["CHANGE_KINDS", "ApprovalTiers", "ChangeKind"]
 
