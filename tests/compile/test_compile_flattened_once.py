@@ -36,6 +36,7 @@ def test_compile_flattens_once_for_every_environment(calls: list[int], tmp_path:
 
 def test_explain_loads_and_flattens_once(calls: list[int], tmp_path: Path) -> None:
     root = copy_content(tmp_path / "repo")
-    answer = explain(root=root, environment="dev")
+    answer = explain(root=root, environment="dev").explanation
+    assert answer is not None
     assert answer.environment == "dev"
     assert len(calls) == 1

@@ -4,16 +4,18 @@ repository, and every value it shows points at the line that writes it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
+from conftest import CliRun
 from dpm_policy.cli import main
-from dpm_policy.explain import explain_with_runtime
+from dpm_policy.explain import DOES_NOT_COMPILE, explain, explain_all, explain_with_runtime
 from dpm_policy.repository import Repository
 from dpm_policy_runtime import PolicyRuntime
 from dpm_policy_runtime.fields import FIELDS_BY_PATH
-from git_repos import REPO_ROOT
+from git_repos import REPO_ROOT, copy_content
 
 
 def _requests(repository: Repository) -> list[dict[str, str | None]]:
@@ -149,3 +151,28 @@ def test_an_id_no_header_can_carry_exits_2_and_is_not_echoed(
     assert reason in err
     assert value not in err
     assert "Traceback" not in err
+
+
+def test_a_repository_that_does_not_compile_is_a_result_with_its_problems(
+    tmp_path: Path, run_cli: Callable[[Sequence[str]], CliRun]
+) -> None:
+    """Nothing is explained from a repository that does not compile: the result carries the
+    problems (no exception), and the command prints them in the format asked for, exit 1."""
+    root = copy_content(tmp_path / "repo")
+    (root / "packs" / "dpm_broken_v1.yaml").write_text(
+        "policy_pack_id: dpm_broken_v1\nversion: '1'\nturnover_policy: [unclosed\n",
+        encoding="utf-8",
+    )
+    single = explain(root=root, environment="dev", tenant_id="meridian_pension")
+    matrix = explain_all(root=root, environment="dev")
+    assert single.explanation is None
+    assert matrix.audiences == ()
+    for problems in (single.problems, matrix.problems):
+        assert problems
+        assert all(p.is_error for p in problems)
+        assert {p.file for p in problems} == {"packs/dpm_broken_v1.yaml"}
+    run = run_cli(["explain", "--env", "dev", "--all", "--format", "csv", "--root", str(root)])
+    assert run.code == 1
+    assert run.out == ""
+    assert DOES_NOT_COMPILE in run.err
+    assert "packs/dpm_broken_v1.yaml:3:" in run.err

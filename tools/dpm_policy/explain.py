@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dpm_policy.compile import compile_repository
-from dpm_policy.errors import InputError, ProblemsFound, UsageError
+from dpm_policy.errors import InputError, UsageError
 from dpm_policy.inheritance import FlatPack, flatten_repository
+from dpm_policy.problems import Problem
 from dpm_policy.repository import Repository
 from dpm_policy.shown import setting_text
 from dpm_policy.suggest import did_you_mean, fix_for_unknown
@@ -24,7 +25,10 @@ from dpm_policy_runtime.fields import FIELDS_BY_PATH
 from dpm_policy_runtime.switches import deciding_switch
 
 __all__ = [
+    "DOES_NOT_COMPILE",
+    "ExplainResult",
     "Explanation",
+    "MatrixResult",
     "OptionOrigin",
     "explain",
     "explain_all",
@@ -160,12 +164,42 @@ def _unknown(
     )
 
 
-def _load(root: Path, environment: str, dist: Path | None) -> tuple[Repository, PolicyRuntime]:
-    """The repository's sources and the environment's compiled output, read by the resolver:
-    compiled into a temporary folder, or read from ``dist/<env>``.
+@dataclass(frozen=True)
+class ExplainResult:
+    """What ``explain`` found: the explanation, or, when the repository does not compile, the
+    problems that stand in its way (and no explanation)."""
 
-    Raises ``UsageError`` for an unknown environment, ``ProblemsFound`` when the repository
-    does not compile and ``InputError`` when the compiled output cannot be read.
+    problems: tuple[Problem, ...]
+    explanation: Explanation | None = None
+
+
+@dataclass(frozen=True)
+class MatrixResult:
+    """What ``explain_all`` found: one explanation per audience, or the problems that stand in
+    the way (and no audiences)."""
+
+    environment: str
+    problems: tuple[Problem, ...]
+    audiences: tuple[Explanation, ...] = ()
+
+
+# Said before the problems when the repository does not compile.
+DOES_NOT_COMPILE = "the repository does not compile, so nothing can be explained; fix these first"
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    repository: Repository
+    runtime: PolicyRuntime
+
+
+def _load(root: Path, environment: str, dist: Path | None) -> _Loaded | tuple[Problem, ...]:
+    """The repository's sources and the environment's compiled output, read by the resolver:
+    compiled into a temporary folder, or read from ``dist/<env>``; or the problems that keep
+    the repository from compiling.
+
+    Raises ``UsageError`` for an unknown environment and ``InputError`` when the compiled
+    output cannot be read.
     """
     validation = validate(root=root)
     repository = validation.repository
@@ -179,19 +213,14 @@ def _load(root: Path, environment: str, dist: Path | None) -> tuple[Repository, 
                 root=root, out=Path(temporary), environments=[environment], validation=validation
             )
             if not result.ok:
-                errors = [problem for problem in result.problems if problem.is_error]
-                raise ProblemsFound(
-                    "the repository does not compile, so nothing can be explained; fix these "
-                    "first",
-                    errors,
-                )
+                return tuple(problem for problem in result.problems if problem.is_error)
             folder = Path(temporary) / environment
         else:
             folder = dist / environment
         env_json = folder / "env.json"
         if not env_json.is_file():
             raise InputError(f"{env_json}: not found; run dpm-policy compile --env {environment}")
-        return repository, PolicyRuntime.from_file(env_json)
+        return _Loaded(repository, PolicyRuntime.from_file(env_json))
 
 
 def explain(
@@ -201,21 +230,28 @@ def explain(
     tenant_id: str | None = None,
     policy_pack_id: str | None = None,
     dist: Path | None = None,
-) -> Explanation:
+) -> ExplainResult:
     """Compile ``environment`` into a temporary folder (or read ``dist/<env>``) and explain the
     request with headers ``X-Tenant-Id: tenant_id`` and ``X-Policy-Pack-Id: policy_pack_id``.
 
-    Raises ``UsageError`` for an unknown environment and ``InputError`` when the repository
-    does not compile or the compiled output cannot be read.
+    The result carries the problems instead when the repository does not compile. Raises
+    ``UsageError`` for an unknown environment and ``InputError`` when the compiled output
+    cannot be read.
     """
-    repository, runtime = _load(root, environment, dist)
-    return explain_with_runtime(
-        runtime=runtime,
-        repository=repository,
-        environment=environment,
-        tenant_id=tenant_id,
-        policy_pack_id=policy_pack_id,
+    loaded = _load(root, environment, dist)
+    if not isinstance(loaded, _Loaded):
+        return ExplainResult(problems=loaded)
+    return ExplainResult(
+        problems=(),
+        explanation=explain_with_runtime(
+            runtime=loaded.runtime,
+            repository=loaded.repository,
+            environment=environment,
+            tenant_id=tenant_id,
+            policy_pack_id=policy_pack_id,
+        ),
     )
+
 
 
 def explain_audiences(
@@ -230,10 +266,13 @@ def explain_audiences(
     )
 
 
-def explain_all(
-    *, root: Path, environment: str, dist: Path | None = None
-) -> tuple[Explanation, ...]:
+def explain_all(*, root: Path, environment: str, dist: Path | None = None) -> MatrixResult:
     """``explain_audiences`` of ``environment``, compiled (or read from ``dist``) as
-    :func:`explain` does."""
-    repository, runtime = _load(root, environment, dist)
-    return explain_audiences(runtime=runtime, repository=repository, environment=environment)
+    :func:`explain` does, or the problems that keep the repository from compiling."""
+    loaded = _load(root, environment, dist)
+    if not isinstance(loaded, _Loaded):
+        return MatrixResult(environment=environment, problems=loaded)
+    audiences = explain_audiences(
+        runtime=loaded.runtime, repository=loaded.repository, environment=environment
+    )
+    return MatrixResult(environment=environment, problems=(), audiences=audiences)

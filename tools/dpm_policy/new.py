@@ -16,16 +16,17 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from dpm_policy.errors import ProblemsFound, UsageError
+from dpm_policy.errors import UsageError
 from dpm_policy.files import write_whole
 from dpm_policy.fmt import format_text
 from dpm_policy.load.yaml_source import YamlLoadError, parse_yaml
 from dpm_policy.model_problems import problems_from_validation
+from dpm_policy.problems import Problem
 from dpm_policy.repository import KINDS, Kind, Repository
 from dpm_policy.suggest import fix_for_unknown
 from dpm_policy.validate import validate
 
-__all__ = ["NewFile", "new_pack", "new_tenant"]
+__all__ = ["NOTHING_WRITTEN", "NewFile", "NewResult", "new_pack", "new_tenant"]
 
 
 @dataclass(frozen=True)
@@ -62,16 +63,20 @@ def _known_pack(repository: Repository, pack_id: str, option: str) -> None:
     raise UsageError(f"{option} {pack_id!r}: no such pack in packs/; {fix}")
 
 
-def _valid_repository(root: Path) -> Repository:
-    """The repository, when it has no errors: an id cannot be checked against an invalid
-    file, and the new file's owners could not reach CODEOWNERS until it is fixed."""
-    validation = validate(root=root)
-    if validation.errors:
-        raise ProblemsFound(
-            "nothing written while files are invalid; fix these, then run dpm-policy new again",
-            validation.errors,
-        )
-    return validation.repository
+@dataclass(frozen=True)
+class NewResult:
+    """The file written, or, while the repository has errors, those errors and nothing
+    written: an id cannot be checked against an invalid file, and the new file's owners could
+    not reach CODEOWNERS until it is fixed."""
+
+    problems: tuple[Problem, ...]
+    written: NewFile | None = None
+
+
+# Said before the problems when nothing is written.
+NOTHING_WRITTEN = (
+    "nothing written while files are invalid; fix these, then run dpm-policy new again"
+)
 
 
 def _owners(repository: Repository, given: Sequence[str], fallback: Sequence[str]) -> list[str]:
@@ -112,10 +117,13 @@ def new_pack(
     extends: str | None = None,
     owners: Sequence[str] = (),
     description: str | None = None,
-) -> NewFile:
+) -> NewResult:
     """Write ``packs/<pack_id>.yaml``: version "1", the owners given (else the base pack's, else
     repository.yaml's) and, with ``extends``, nothing but the inheritance."""
-    repository = _valid_repository(root)
+    validation = validate(root=root)
+    if validation.errors:
+        return NewResult(problems=tuple(validation.errors))
+    repository = validation.repository
     base_owners: Sequence[str] = ()
     if extends is not None:
         _known_pack(repository, extends, "--extends")
@@ -130,7 +138,7 @@ def new_pack(
     ]
     if extends is not None:
         lines.append(f"extends: {_scalar(extends)}")
-    return _write(root, KINDS["pack"], pack_id, lines)
+    return NewResult(problems=(), written=_write(root, KINDS["pack"], pack_id, lines))
 
 
 def new_tenant(
@@ -140,10 +148,13 @@ def new_tenant(
     pack: str,
     owners: Sequence[str] = (),
     display_name: str | None = None,
-) -> NewFile:
+) -> NewResult:
     """Write ``tenants/<tenant_id>.yaml`` with ``pack`` as its default pack and the owners given
     (else repository.yaml's)."""
-    repository = _valid_repository(root)
+    validation = validate(root=root)
+    if validation.errors:
+        return NewResult(problems=tuple(validation.errors))
+    repository = validation.repository
     _known_pack(repository, pack, "--pack")
     lines = [
         f"tenant_id: {_scalar(tenant_id)}",
@@ -151,4 +162,4 @@ def new_tenant(
         f"owners: {_flow(_owners(repository, owners, ()))}",
         f"default_policy_pack: {_scalar(pack)}",
     ]
-    return _write(root, KINDS["tenant"], tenant_id, lines)
+    return NewResult(problems=(), written=_write(root, KINDS["tenant"], tenant_id, lines))

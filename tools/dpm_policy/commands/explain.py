@@ -10,10 +10,18 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dpm_policy.commands.common import add_format_argument, add_root_argument, emit, find_root
+from dpm_policy.commands.common import (
+    add_format_argument,
+    add_root_argument,
+    emit,
+    find_root,
+    report_problems,
+)
 from dpm_policy.errors import UsageError
-from dpm_policy.explain import Explanation, explain, explain_all
+from dpm_policy.explain import DOES_NOT_COMPILE, Explanation, explain, explain_all
+from dpm_policy.formats import FORMATS
 from dpm_policy.formats.json_format import problems_data
+from dpm_policy.problems import Problem
 from dpm_policy_runtime.fields import FIELDS
 
 NAME = "explain"
@@ -192,9 +200,19 @@ def _run_all(args: argparse.Namespace) -> int:
         raise UsageError("--all explains every audience; leave out --tenant and --pack")
     if args.format not in MATRIX_RENDERERS:
         raise UsageError("--all writes a matrix: give --format csv or --format json")
-    answers = explain_all(root=find_root(args.root), environment=args.env, dist=args.dist)
-    sys.stdout.write(MATRIX_RENDERERS[args.format](args.env, answers))
+    result = explain_all(root=find_root(args.root), environment=args.env, dist=args.dist)
+    if result.problems:
+        return _does_not_compile(result.problems, args.format)
+    sys.stdout.write(MATRIX_RENDERERS[args.format](args.env, result.audiences))
     return 0
+
+
+def _does_not_compile(problems: Sequence[Problem], format_name: str) -> int:
+    """The problems that keep the repository from compiling, in the format asked for (csv,
+    which has no place for them, shows them as text); exit 1."""
+    sys.stderr.write(f"dpm-policy: {DOES_NOT_COMPILE}\n")
+    report_problems(problems, format_name if format_name in FORMATS else "text")
+    return 1
 
 
 def run(args: argparse.Namespace) -> int:
@@ -202,13 +220,16 @@ def run(args: argparse.Namespace) -> int:
         return _run_all(args)
     if args.format not in RENDERERS and args.format in MATRIX_RENDERERS:
         raise UsageError("--format csv writes the matrix of every audience: add --all")
-    answer = explain(
+    result = explain(
         root=find_root(args.root),
         environment=args.env,
         tenant_id=args.tenant,
         policy_pack_id=args.pack,
         dist=args.dist,
     )
+    if result.explanation is None:
+        return _does_not_compile(result.problems, args.format)
+    answer = result.explanation
     emit((), args.format, RENDERERS, answer, beside_annotations="text")
     for message in answer.unknown:
         sys.stderr.write(f"error: {message}\n")

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dpm_policy.commands.common import add_format_argument, add_root_argument, find_root
-from dpm_policy.new import new_pack, new_tenant
+from dpm_policy.commands.common import (
+    add_format_argument,
+    add_root_argument,
+    find_root,
+    report_problems,
+)
+from dpm_policy.new import NOTHING_WRITTEN, new_pack, new_tenant
 
 __all__ = ["HELP", "NAME", "add_arguments", "run"]
 
@@ -69,6 +74,12 @@ def run(args: argparse.Namespace) -> int:
             display_name=args.display_name,
         )
         follow = "dpm-policy validate checks that its pack ships where it is served"
+    if written.written is None:
+        sys.stderr.write(f"dpm-policy: {NOTHING_WRITTEN}\n")
+        report_problems(written.problems, args.format)
+        return 1
     if args.format == "text":
-        sys.stderr.write(f"wrote {written.file}; {follow}; then run dpm-policy codeowners\n")
+        sys.stderr.write(
+            f"wrote {written.written.file}; {follow}; then run dpm-policy codeowners\n"
+        )
     return 0
