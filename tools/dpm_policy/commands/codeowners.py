@@ -7,6 +7,7 @@ import sys
 
 from dpm_policy.codeowners import CODEOWNERS_PATH, write_codeowners
 from dpm_policy.commands.common import (
+    add_check_argument,
     add_format_argument,
     add_root_argument,
     find_root,
@@ -27,20 +28,14 @@ _HOW = "run dpm-policy codeowners (or pre-commit run dpm-policy-codeowners --all
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
     add_format_argument(parser)
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help=f"change nothing; exit 1 if {CODEOWNERS_PATH} is stale or missing",
-    )
+    add_check_argument(parser, f"change nothing; exit 1 if {CODEOWNERS_PATH} is stale or missing")
 
 
 def run(args: argparse.Namespace) -> int:
     result = write_codeowners(root=find_root(args.root), check=args.check)
     problems = list(result.problems)
     if args.check and result.state == "missing":
-        problems.append(
-            Problem(CODEOWNERS_PATH, START, "missing", f"missing; {_HOW} to create it")
-        )
+        problems.append(Problem(CODEOWNERS_PATH, START, "missing", f"missing; {_HOW} to create it"))
     elif args.check and result.state == "stale":
         problems.append(Problem(CODEOWNERS_PATH, START, "stale", f"stale; {_HOW} to update it"))
     report_problems(problems, args.format)

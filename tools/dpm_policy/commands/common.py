@@ -20,8 +20,10 @@ from dpm_policy.problems import Problem
 from dpm_policy_runtime.variables import POSTGRES_DSN
 
 __all__ = [
+    "add_check_argument",
     "add_dist_argument",
     "add_dsn_argument",
+    "add_environments_argument",
     "add_format_argument",
     "add_root_argument",
     "add_today_argument",
@@ -46,6 +48,18 @@ def add_root_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_environments_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--env NAME``, repeatable, into ``args.environments`` (empty: every environment)."""
+    parser.add_argument(
+        "--env", dest="environments", action="append", default=[], metavar="NAME", help=help
+    )
+
+
+def add_check_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--check``: change nothing, and say (exit 1) what would change."""
+    parser.add_argument("--check", action="store_true", help=help)
+
+
 def _day(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
@@ -59,8 +73,7 @@ def add_today_argument(parser: argparse.ArgumentParser) -> None:
         type=_day,
         default=None,
         metavar="YYYY-MM-DD",
-        help="judge waivers' expiry as on this day (default: DPM_POLICY_TODAY, else the real "
-        "date)",
+        help="judge waivers' expiry as on this day (default: DPM_POLICY_TODAY, else the real date)",
     )
 
 

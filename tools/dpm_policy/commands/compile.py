@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from dpm_policy.commands.common import (
+    add_environments_argument,
     add_format_argument,
     add_root_argument,
     find_root,
@@ -26,13 +27,8 @@ HELP = "validate, then build dist/<env>/ (" + ", ".join(FILE_NAMES) + ") for the
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
     add_format_argument(parser)
-    parser.add_argument(
-        "--env",
-        dest="environments",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="an environment to compile; repeat for several (default: every environment)",
+    add_environments_argument(
+        parser, "an environment to compile; repeat for several (default: every environment)"
     )
     parser.add_argument(
         "--out",

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from dpm_policy.commands.common import (
+    add_check_argument,
     add_format_argument,
     add_root_argument,
     emit,
@@ -48,10 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(default: the ref and its commit, or the commit the working tree is on)",
     )
     add_format_argument(parser, RENDERERS, default="markdown")
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="print each broken change rule as a problem (text unless --format names a "
+    add_check_argument(
+        parser,
+        "print each broken change rule as a problem (text unless --format names a "
         "problem format) and exit 1 if there is one",
     )
     parser.add_argument(

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from dpm_policy.commands.common import (
+    add_check_argument,
     add_format_argument,
     add_root_argument,
     find_root,
@@ -26,11 +27,7 @@ HELP = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
     add_format_argument(parser)
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="change nothing; exit 1 and name each file that is not formatted",
-    )
+    add_check_argument(parser, "change nothing; exit 1 and name each file that is not formatted")
     parser.add_argument(
         "--diff",
         action="store_true",
@@ -61,9 +58,7 @@ def run(args: argparse.Namespace) -> int:
         diff_stream.write(patch)
     if args.format == "text":
         if args.check and result.changed:
-            sys.stderr.write(
-                f"{len(result.changed)} of {result.checked} file(s) need formatting\n"
-            )
+            sys.stderr.write(f"{len(result.changed)} of {result.checked} file(s) need formatting\n")
         elif not args.check:
             for name in result.changed:
                 sys.stderr.write(f"formatted {name}\n")

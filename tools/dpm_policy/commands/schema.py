@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from dpm_policy.commands.common import (
+    add_check_argument,
     add_format_argument,
     add_root_argument,
     find_root,
@@ -23,11 +24,7 @@ _HOW = "run dpm-policy schema (or pre-commit run dpm-policy-schema --all-files)"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
     add_format_argument(parser)
-    parser.add_argument(
-        "--check",
-        action="store_true",
-        help="change nothing; exit 1 if a schema is stale or missing",
-    )
+    add_check_argument(parser, "change nothing; exit 1 if a schema is stale or missing")
 
 
 def run(args: argparse.Namespace) -> int:

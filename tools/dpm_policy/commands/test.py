@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from dpm_policy.commands.common import (
+    add_environments_argument,
     add_format_argument,
     add_root_argument,
     add_today_argument,
@@ -24,13 +25,8 @@ HELP = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
     add_format_argument(parser)
-    parser.add_argument(
-        "--env",
-        dest="environments",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="only the tests of this environment (repeatable; default: all)",
+    add_environments_argument(
+        parser, "only the tests of this environment (repeatable; default: all)"
     )
     parser.add_argument(
         "--update",
