@@ -26,6 +26,9 @@ from dpm_policy_runtime.variables import (
 
 __all__ = ["LoadedConfig", "load_config"]
 
+# The three flags, in the order both modes read them: packs on, tenant resolution, replay.
+_FLAGS = (POLICY_PACKS_ENABLED, TENANT_RESOLUTION_ENABLED, REPLAY_ENABLED)
+
 
 @dataclass(frozen=True)
 class LoadedConfig:
@@ -49,11 +52,9 @@ def load_config(variables: Mapping[str, str], *, strict: bool) -> LoadedConfig:
 
 def _load_lenient(variables: Mapping[str, str]) -> LoadedConfig:
     dropped: list[Dropped] = []
-    enabled = lenient_flag(POLICY_PACKS_ENABLED, variables.get(POLICY_PACKS_ENABLED), dropped)
-    tenant_enabled = lenient_flag(
-        TENANT_RESOLUTION_ENABLED, variables.get(TENANT_RESOLUTION_ENABLED), dropped
+    enabled, tenant_enabled, replay = (
+        lenient_flag(name, variables.get(name), dropped) for name in _FLAGS
     )
-    replay = lenient_flag(REPLAY_ENABLED, variables.get(REPLAY_ENABLED), dropped)
     # Stripped; blank counts as unset.
     default = (variables.get(DEFAULT_POLICY_PACK_ID) or "").strip() or None
     catalog = parse_catalog_lenient(variables.get(CATALOG_JSON), dropped)
@@ -74,11 +75,9 @@ def _load_lenient(variables: Mapping[str, str]) -> LoadedConfig:
 
 def _load_strict(variables: Mapping[str, str]) -> LoadedConfig:
     problems: list[ConfigProblem] = []
-    enabled = strict_flag(POLICY_PACKS_ENABLED, variables.get(POLICY_PACKS_ENABLED), problems)
-    tenant_enabled = strict_flag(
-        TENANT_RESOLUTION_ENABLED, variables.get(TENANT_RESOLUTION_ENABLED), problems
+    enabled, tenant_enabled, replay = (
+        strict_flag(name, variables.get(name), problems) for name in _FLAGS
     )
-    replay = strict_flag(REPLAY_ENABLED, variables.get(REPLAY_ENABLED), problems)
     catalog, written_ids = parse_catalog_strict(variables.get(CATALOG_JSON), problems)
     tenant_map = parse_tenant_map_strict(variables.get(TENANT_MAP_JSON), problems)
 
