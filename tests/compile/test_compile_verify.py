@@ -119,7 +119,7 @@ def _with_pack_value(view: View, pack_id: str, path: str, value: object) -> View
                 v, "alt", "turnover_policy.max_turnover_pct", Decimal("0.2")
             ),
             ("packs/std.yaml", 8),
-            "'0.2', but the source says '0.1'",
+            "as 0.2, but the source says 0.1",
         ),
         (
             lambda v: _with_pack_value(v, "std", "settlement_policy.settlement_horizon_days", True),
