@@ -14,7 +14,6 @@ from publish_pg import Database, OutputGuard, dsn_of, execute, rows, table_exist
 
 from dpm_policy.publish import (
     ConnectionFailed,
-    RefusedRows,
     RowChange,
     apply_catalog,
     check_catalog,
@@ -286,18 +285,21 @@ def test_a_pack_the_engine_would_refuse_is_refused_before_anything_is_written(
 ) -> None:
     dsn = dsn_of(database)
     bad = expanded_item("too_long", values={"settlement_policy.settlement_horizon_days": 11})
-    with pytest.raises(RefusedRows) as caught:
-        apply_catalog(dsn, desired_rows([STANDARD, bad]), prune=False)
-    output_guard.note(str(caught.value))
-    assert [(p.policy_pack_id, p.path) for p in caught.value.rows] == [
+    refused = apply_catalog(dsn, desired_rows([STANDARD, bad]), prune=False)
+    assert refused.refusal is not None
+    output_guard.note(refused.refusal)
+    assert refused.plan is None
+    assert not refused.applied
+    assert "nothing was written" in refused.refusal
+    assert [(p.policy_pack_id, p.path) for p in refused.refused] == [
         ("too_long", "settlement_policy.settlement_horizon_days")
     ]
+    assert [p.file for p in refused.problems] == ["dpm_policy_packs"]
     assert not table_exists(database)
     # The same with a populated table: it stays exactly as it was.
     apply_catalog(dsn, CATALOG, prune=False)
     before = rows(database)
-    with pytest.raises(RefusedRows):
-        apply_catalog(dsn, desired_rows([CONSERVATIVE, bad]), prune=True)
+    assert apply_catalog(dsn, desired_rows([CONSERVATIVE, bad]), prune=True).refused
     assert rows(database) == before
 
 
@@ -314,10 +316,10 @@ def test_a_row_that_fails_verification_rolls_everything_back(database: Database)
         )
 
     new = desired_rows([expanded_item("dpm_standard_v1", "5"), expanded_item("fresh", "1")])
-    with pytest.raises(RefusedRows) as caught:
-        apply_catalog(dsn, new, prune=False, after_write=corrupt)
-    assert "rolled back" in str(caught.value)
-    assert {(p.policy_pack_id, p.path) for p in caught.value.rows} >= {
+    refused = apply_catalog(dsn, new, prune=False, after_write=corrupt)
+    assert refused.plan is None
+    assert "rolled back" in (refused.refusal or "")
+    assert {(p.policy_pack_id, p.path) for p in refused.refused} >= {
         ("dpm_standard_v1", "tax_policy"),
         ("dpm_standard_v1", "definition_json"),
     }

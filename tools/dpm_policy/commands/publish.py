@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from dpm_policy.commands.common import (
@@ -20,11 +22,14 @@ from dpm_policy.commands.common import (
     add_root_argument,
     emit,
     find_root,
+    report_problems,
     shown_path,
 )
 from dpm_policy.compile.bundle import KUSTOMIZATION
 from dpm_policy.deliver import fetch_delivered, prune_guard
 from dpm_policy.errors import UsageError
+from dpm_policy.formats import FORMATS
+from dpm_policy.problems import Problem
 from dpm_policy.publish import (
     DSN_ENV_VAR,
     RENDERERS,
@@ -33,6 +38,7 @@ from dpm_policy.publish import (
     check_catalog,
     env_json_path,
     load_desired,
+    not_a_catalog,
     resolve_dsn,
 )
 from dpm_policy.publish.apply import PlanGuard
@@ -114,7 +120,10 @@ def run(args: argparse.Namespace) -> int:
     root = find_root(args.root)
     dist = args.dist or root / "dist"
     env_json = env_json_path(dist, args.env)
-    desired = load_desired(env_json, env=args.env, shown_as=shown_path(env_json, root))
+    shown_as = shown_path(env_json, root)
+    desired = load_desired(env_json, env=args.env, shown_as=shown_as)
+    if desired.problems:
+        return _refused(not_a_catalog(env_json, shown_as), desired.problems, args.format)
     dsn = resolve_dsn(args.dsn, os.environ)
     guard = _prune_guard(dist, args.env, args.delivered_to, args.branch) if args.prune else None
     applied = drift = False
@@ -122,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
         result = apply_catalog(
             dsn, desired.rows, prune=args.prune, tenants=desired.tenants, guard=guard
         )
+        if result.plan is None:
+            return _refused(result.refusal or "rows refused", result.problems, args.format)
         plan, applied = result.plan, result.applied
     else:
         plan, drift = check_catalog(dsn, desired.rows, prune=args.prune, tenants=desired.tenants)
@@ -130,6 +141,13 @@ def run(args: argparse.Namespace) -> int:
     outcome = Outcome(args.mode, args.env, dsn.describe(), plan, applied=applied, drift=drift)
     emit(outcome.problems, args.format, RENDERERS, outcome, beside_annotations="text")
     return 1 if args.mode == "check" and drift else 0
+
+
+def _refused(message: str, problems: Sequence[Problem], format_name: str) -> int:
+    """Nothing was published: say why, then the problems in the format asked for; exit 1."""
+    sys.stderr.write(f"dpm-policy: {message}\n")
+    report_problems(problems, format_name if format_name in FORMATS else "text")
+    return 1
 
 
 def _prune_guard(dist: Path, env: str, delivered_to: str | None, branch: str) -> PlanGuard | None:

@@ -5,15 +5,17 @@ and 9.1). The flow is one way: compiled ``env.json`` -> desired rows -> plan aga
 -> apply in one locked, verified transaction, or report drift. For an environment with
 ``tenant_map_delivery: postgres`` the tenant map is planned, applied and checked beside the
 catalog, in the same transaction (``tenant_plan``, ``tenant_db``). Nothing here prints or
-exits: it returns values or raises an error of the tool's one tree (``dpm_policy.errors``).
+exits: findings about the rows (the strict read's refusals) are values in the results; a
+failure of the database, the DSN or a file raises an error of the tool's one tree
+(``dpm_policy.errors``).
 """
 
 from __future__ import annotations
 
-from dpm_policy.publish.apply import ApplyResult, apply_catalog, refuse_bad_rows
+from dpm_policy.publish.apply import ApplyResult, apply_catalog, bad_rows
 from dpm_policy.publish.check import check_catalog, has_drift
 from dpm_policy.publish.dsn import DSN_ENV_VAR, Dsn, parse_dsn, resolve_dsn
-from dpm_policy.publish.errors import CatalogNotFound, ConnectionFailed, DsnError, RefusedRows
+from dpm_policy.publish.errors import CatalogNotFound, ConnectionFailed, DsnError
 from dpm_policy.publish.plan import FieldChange, Plan, RowChange, UnmanagedRow, build_plan
 from dpm_policy.publish.report import RENDERERS, Outcome, render_json, render_text
 from dpm_policy.publish.rows import (
@@ -25,7 +27,13 @@ from dpm_policy.publish.rows import (
     encode_definition,
 )
 from dpm_policy.publish.snapshot import plan_catalog
-from dpm_policy.publish.source import Desired, env_json_path, load_desired, load_desired_rows
+from dpm_policy.publish.source import (
+    Desired,
+    env_json_path,
+    load_desired,
+    load_desired_rows,
+    not_a_catalog,
+)
 from dpm_policy.publish.strict import RowProblem, check_row
 from dpm_policy.publish.tenant_plan import TenantChange, TenantPlan, build_tenant_plan
 
@@ -43,7 +51,6 @@ __all__ = [
     "FieldChange",
     "Outcome",
     "Plan",
-    "RefusedRows",
     "RowChange",
     "RowProblem",
     "StoredRow",
@@ -51,6 +58,7 @@ __all__ = [
     "TenantPlan",
     "UnmanagedRow",
     "apply_catalog",
+    "bad_rows",
     "build_plan",
     "build_tenant_plan",
     "check_catalog",
@@ -62,9 +70,9 @@ __all__ = [
     "has_drift",
     "load_desired",
     "load_desired_rows",
+    "not_a_catalog",
     "parse_dsn",
     "plan_catalog",
-    "refuse_bad_rows",
     "render_json",
     "render_text",
     "resolve_dsn",

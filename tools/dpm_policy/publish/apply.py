@@ -14,7 +14,7 @@ The order inside the transaction:
 5. insert, update and delete packs, one statement per row, all with the same ``updated_at``;
 6. raise the revision, when its table exists, so readers see that something changed;
 7. read every written row back and check it as the engine's strict read would, and the tenant
-   rows against the map; any mismatch raises, and the transaction rolls back.
+   rows against the map; any mismatch rolls the transaction back, and the result says why.
 The catalog and the tenant map are therefore committed together, or neither is.
 A broken connection at any point also rolls back: the server discards an unfinished
 transaction, so the table is wholly old or wholly new.
@@ -26,6 +26,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from dpm_policy.findings import from_row_problems
+from dpm_policy.problems import Problem
 from dpm_policy.publish.db import (
     Connection,
     acquire_lock,
@@ -38,9 +40,8 @@ from dpm_policy.publish.db import (
     upsert_row,
 )
 from dpm_policy.publish.dsn import Dsn
-from dpm_policy.publish.errors import RefusedRows
 from dpm_policy.publish.plan import Plan, RowChange, build_plan
-from dpm_policy.publish.rows import DesiredRow, StoredRow
+from dpm_policy.publish.rows import TABLE, DesiredRow, StoredRow
 from dpm_policy.publish.strict import RowProblem, check_row
 from dpm_policy.publish.tenant_db import (
     apply_migration,
@@ -52,7 +53,7 @@ from dpm_policy.publish.tenant_db import (
 )
 from dpm_policy.publish.tenant_plan import TenantPlan, build_tenant_plan
 
-__all__ = ["AfterWrite", "ApplyResult", "PlanGuard", "apply_catalog", "refuse_bad_rows"]
+__all__ = ["AfterWrite", "ApplyResult", "PlanGuard", "apply_catalog", "bad_rows"]
 
 # Called after each row is written, inside the transaction; a seam for fault-injection tests.
 AfterWrite = Callable[[Connection, RowChange], None]
@@ -62,32 +63,45 @@ PlanGuard = Callable[[Plan], None]
 
 @dataclass(frozen=True)
 class ApplyResult:
-    """What an apply did: the plan it carried out (computed under the lock)."""
+    """What an apply did: the plan it carried out (computed under the lock), or, when rows
+    were refused, why, with nothing written."""
 
-    plan: Plan
+    plan: Plan | None
     applied: bool
     # The ``updated_at`` stamped on every written row; None when nothing was written.
     updated_at: str | None = None
+    # Rows the engine's strict read would refuse, or rows that did not read back as written;
+    # the transaction was rolled back (or never begun) and ``plan`` is None.
+    refused: tuple[RowProblem, ...] = ()
+    # One sentence for people: what was refused, and that nothing was written.
+    refusal: str | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The refused rows as the problems every command prints."""
+        return from_row_problems(self.refused, file=TABLE)
+
+
+class _Refused(Exception):
+    """Rows refused inside the transaction: raised to roll it back, turned into the result."""
+
+    def __init__(self, message: str, rows: Sequence[RowProblem]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.rows = tuple(rows)
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def refuse_bad_rows(desired: Sequence[DesiredRow]) -> None:
-    """Raise RefusedRows when any desired row would fail the engine's strict read."""
-    problems = [
+def bad_rows(desired: Sequence[DesiredRow]) -> list[RowProblem]:
+    """What the engine's strict catalog read would refuse in the desired rows."""
+    return [
         problem
         for row in desired
         for problem in check_row(row.policy_pack_id, row.version, row.definition_json)
     ]
-    if problems:
-        packs = sorted({problem.policy_pack_id for problem in problems})
-        raise RefusedRows(
-            f"refused {len(packs)} pack(s) the engine's strict catalog read would reject "
-            f"({', '.join(packs)}); nothing was written",
-            problems,
-        )
 
 
 def apply_catalog(
@@ -105,10 +119,20 @@ def apply_catalog(
     ``tenants``: the compiled tenant map of an environment with ``tenant_map_delivery:
     postgres``, written to its table in the same transaction (None: tenant rows untouched).
 
-    Raises RefusedRows (nothing written) when a row fails the strict check before or after
-    writing, and ConnectionFailed (nothing written) when the database fails.
+    When a row fails the strict check, before writing or in the read-back after it, the result
+    says so (``refused``) and nothing is written. Raises ConnectionFailed (nothing written)
+    when the database fails, and what ``guard`` raises to refuse the plan.
     """
-    refuse_bad_rows(desired)
+    refused = bad_rows(desired)
+    if refused:
+        packs = sorted({problem.policy_pack_id for problem in refused})
+        return ApplyResult(
+            None,
+            applied=False,
+            refused=tuple(refused),
+            refusal=f"refused {len(packs)} pack(s) the engine's strict catalog read would "
+            f"reject ({', '.join(packs)}); nothing was written",
+        )
     connection = connect(dsn)
     try:
         with (
@@ -116,6 +140,8 @@ def apply_catalog(
             connection.transaction(),
         ):
             return _apply_locked(connection, desired, tenants, prune, after_write, clock, guard)
+    except _Refused as refusal:
+        return ApplyResult(None, applied=False, refused=refusal.rows, refusal=refusal.message)
     finally:
         connection.close()
 
@@ -179,7 +205,7 @@ def _verify_tenants(
     plan: TenantPlan,
     catalog: Mapping[str, StoredRow],
 ) -> None:
-    """Raise RefusedRows unless the tenant rows are the map (plus kept ones), and every pack
+    """Raise _Refused unless the tenant rows are the map (plus kept ones), and every pack
     they name is in the catalog table."""
     expected = {tenant: before[tenant] for tenant in plan.unmanaged}
     expected.update(tenants)
@@ -203,7 +229,7 @@ def _verify_tenants(
                 )
             )
     if problems:
-        raise RefusedRows(
+        raise _Refused(
             "the tenant rows read back after writing failed verification; the transaction was "
             "rolled back and nothing was written",
             problems,
@@ -217,7 +243,7 @@ def _verify(
     before: dict[str, StoredRow],
     now: str,
 ) -> None:
-    """Raise RefusedRows unless every change reads back exactly as intended."""
+    """Raise _Refused unless every change reads back exactly as intended."""
     problems: list[RowProblem] = []
     for change in plan.changes:
         pack_id = change.policy_pack_id
@@ -241,7 +267,7 @@ def _verify(
         if old is not None and row.created_at != old.created_at:
             problems.append(_mismatch(pack_id, "created_at", "changed on update"))
     if problems:
-        raise RefusedRows(
+        raise _Refused(
             "the rows read back after writing failed verification; the transaction was rolled "
             "back and nothing was written",
             problems,

@@ -17,7 +17,7 @@ from dpm_policy.problems import START, Problem
 from dpm_policy.publish.errors import CatalogNotFound
 from dpm_policy.publish.rows import DesiredRow, desired_rows
 
-__all__ = ["Desired", "env_json_path", "load_desired", "load_desired_rows"]
+__all__ = ["Desired", "env_json_path", "load_desired", "load_desired_rows", "not_a_catalog"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class Desired:
 
     rows: tuple[DesiredRow, ...]
     tenants: dict[str, str] | None
+    # Why ``env.json`` cannot be published (the runtime's strict read refused it), in the
+    # author's words; empty when the rows are good. With problems there are no rows.
+    problems: tuple[Problem, ...] = ()
 
 
 def env_json_path(dist: Path, env: str) -> Path:
@@ -41,17 +44,27 @@ def load_desired_rows(
 
     Raises CatalogNotFound when the file is missing (with the command that makes it) or cannot
     be read, and ProblemsFound, naming the file as ``shown_as`` (default: its path), when the
-    runtime's strict read refuses it.
+    runtime's strict read refuses it (for callers that cannot go on without the rows).
     """
-    return load_desired(env_json, env=env, shown_as=shown_as).rows
+    desired = load_desired(env_json, env=env, shown_as=shown_as)
+    if desired.problems:
+        raise ProblemsFound(not_a_catalog(env_json, shown_as), list(desired.problems))
+    return desired.rows
+
+
+def not_a_catalog(env_json: Path, shown_as: str | None = None) -> str:
+    """What is said before the problems of a compiled catalog that cannot be published."""
+    return f"{shown_as or env_json} is not a valid compiled catalog; nothing was published"
 
 
 def load_desired(env_json: Path, *, env: str, shown_as: str | None = None) -> Desired:
     """The catalog's rows and, when ``manifest.json`` beside ``env_json`` records
-    ``tenant_map_delivery: postgres``, the tenant map; one strict read of ``env_json``.
+    ``tenant_map_delivery: postgres``, the tenant map; one strict read of ``env_json``. When the
+    runtime's strict read refuses the file, the result carries the problems (naming the file
+    as ``shown_as``, default its path) and no rows.
 
-    Raises as :func:`load_desired_rows` does, and CatalogNotFound when the manifest is
-    unreadable.
+    Raises CatalogNotFound when ``env_json`` is missing or unreadable (with the command that
+    makes it) or the manifest is unreadable.
     """
     # Imported here so that the publish library stays importable while only the runtime's
     # field table is needed (the planner and the strict check).
@@ -79,9 +92,10 @@ def load_desired(env_json: Path, *, env: str, shown_as: str | None = None) -> De
     else:
         postgres = _tenant_map_delivery(env_json.parent / "manifest.json", env) == "postgres"
         return Desired(rows, dict(runtime.tenant_map) if postgres else None)
-    raise ProblemsFound(
-        f"{name} is not a valid compiled catalog{again}",
-        [Problem(p.file, p.position, p.code, p.message + again) for p in problems],
+    return Desired(
+        rows=(),
+        tenants=None,
+        problems=tuple(Problem(p.file, p.position, p.code, p.message + again) for p in problems),
     )
 
 
