@@ -61,3 +61,13 @@ def test_one_home_for_showing_values_flags_writing_files_and_running_git() -> No
     assert _defined("flag_text") == []  # the runtime's switch table owns it
     assert _defined("effective_pack") == ["model/tenant.py"]
     assert _defined("run_git") == ["git.py"]
+
+
+def test_git_is_run_from_one_module() -> None:
+    """Every git process starts in git.py, with git's own variables scrubbed."""
+    spawners = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in _modules()
+        if '["git"' in path.read_text(encoding="utf-8")
+    ]
+    assert spawners == ["git.py"]

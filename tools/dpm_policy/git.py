@@ -10,7 +10,7 @@ from typing import IO
 
 from dpm_policy.errors import GitError, InputError, UsageError
 
-__all__ = ["git_environment", "run_git"]
+__all__ = ["git_environment", "run_git", "start_git"]
 
 
 def git_environment() -> dict[str, str]:
@@ -51,3 +51,26 @@ def run_git(
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[-1] if message else f"git {args[0]} failed")
     return done.stdout
+
+
+def start_git(
+    cwd: Path, *args: str, stdin: IO[bytes], stderr: IO[bytes]
+) -> subprocess.Popen[bytes]:
+    """Start git in ``cwd`` with its output as a stream (``git cat-file --batch``), under the
+    same scrubbed environment. Raises ``UsageError`` when git is not installed and
+    ``InputError`` when it cannot be started."""
+    try:
+        return subprocess.Popen(
+            ["git", *args],
+            cwd=cwd,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            env=git_environment(),
+        )
+    except FileNotFoundError:
+        raise UsageError(
+            "git is not installed; reading commits and delivering bundles need it"
+        ) from None
+    except OSError as error:
+        raise InputError(f"git {args[0]} failed: {error}") from None

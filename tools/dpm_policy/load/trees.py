@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
 from dpm_policy.errors import GitError, InputError
-from dpm_policy.git import git_environment, run_git
+from dpm_policy.git import run_git, start_git
 from dpm_policy.load.yaml_source import YamlLoadError
 from dpm_policy.problems import Position, Problem
 
@@ -354,17 +353,7 @@ class GitTree:
         with tempfile.TemporaryFile() as request, tempfile.TemporaryFile() as errors:
             request.write("".join(f"{sha}\n" for sha in shas).encode("ascii"))
             request.seek(0)
-            try:
-                process = subprocess.Popen(
-                    ["git", "cat-file", "--batch"],
-                    cwd=self.top,
-                    stdin=request,
-                    stdout=subprocess.PIPE,
-                    stderr=errors,
-                    env=git_environment(),
-                )
-            except OSError as error:
-                raise InputError(f"git cat-file failed: {error}") from None
+            process = start_git(self.top, "cat-file", "--batch", stdin=request, stderr=errors)
             assert process.stdout is not None
             with process:
                 for sha in shas:
