@@ -71,3 +71,23 @@ def test_git_is_run_from_one_module() -> None:
         if '["git"' in path.read_text(encoding="utf-8")
     ]
     assert spawners == ["git.py"]
+
+
+def test_engine_variable_names_are_written_only_in_the_runtime_s_variable_module() -> None:
+    """The tool names the engine's variables through ``dpm_policy_runtime.variables`` (and the
+    switch table built on it), never as string literals of its own."""
+    from dpm_policy_runtime import variables
+
+    names = {
+        value
+        for key, value in vars(variables).items()
+        if key.isupper() and isinstance(value, str) and value.startswith("DPM_")
+    }
+    assert names
+    literals = []
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in names:
+                literals.append(f"{path.relative_to(PACKAGE).as_posix()}:{node.lineno}")
+    assert literals == []
+

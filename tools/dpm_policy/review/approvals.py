@@ -24,6 +24,7 @@ from dpm_policy.review.model import (
     Review,
 )
 from dpm_policy.review.teams import TeamMembers
+from dpm_policy_runtime.variables import DEFAULT_POLICY_PACK_ID
 
 __all__ = ["apply_review_state", "kind_reasons", "required_approvals"]
 
@@ -49,7 +50,7 @@ def kind_reasons(diff: EnvironmentDiff, kind: ChangeKind) -> tuple[str, ...]:
         return tuple(
             f"{s.name} {s.old or 'unset'} → {s.new or 'unset'}"
             for s in diff.settings
-            if (s.variable == "DPM_DEFAULT_POLICY_PACK_ID") == default
+            if (s.variable == DEFAULT_POLICY_PACK_ID) == default
         )
     if kind == "tenant-moved":
         moved = sum(
