@@ -1,4 +1,5 @@
-"""Errors of the delivery path; ``commands.deliver`` maps each class to an exit code."""
+"""Errors of the delivery path, in the tool's one exception tree; ``cli.EXIT_CODES`` maps each
+to its exit code."""
 
 from __future__ import annotations
 
