@@ -6,18 +6,19 @@ BIN := $(VENV)/bin
 FORMAT ?= text
 # compile: the environments to build (default: every one), e.g. ENV=prod.
 ENV ?=
-# review, rules: the commit the change is compared with; review writes its report to REPORT,
+# review, rules, check-pr: the commit the change is compared with; review and check-pr write the
+# report to REPORT,
 # its header naming the sides BASE_LABEL and HEAD_LABEL when given.
 BASE ?= origin/main
 REPORT ?= /dev/stdout
-# review, rules: GitHub's answers for the pull request and its reviews (gh api), both or neither;
+# review, rules, check-pr: GitHub's answers for the pull request and its reviews (gh api), both or neither;
 # with them the required approvals are checked.
 PULL_REQUEST ?=
 REVIEWS ?=
 APPROVALS = $(if $(REVIEWS),--pull-request "$(PULL_REQUEST)" --reviews "$(REVIEWS)")
 
 .PHONY: setup setup-dev compile validate schema-check codeowners-check fmt-check review rules \
-	check-change policy-tests lint test test-fast clean
+	check-change check-pr policy-tests lint test test-fast clean
 
 ## setup: create .venv with the tool and what it needs to run (no test or lint tools)
 setup: $(VENV)/.installed
@@ -63,6 +64,13 @@ review: setup
 ## rules: the change rules of the working tree against BASE
 rules: setup
 	$(BIN)/dpm-policy diff --base "$(BASE)" --check --format $(FORMAT) $(APPROVALS)
+
+## check-pr: the whole pull-request gate in one pass (validate, schemas, CODEOWNERS, formatting,
+## policy tests, the change rules and approvals against BASE), the review report written to REPORT
+check-pr: setup
+	$(BIN)/dpm-policy check --base "$(BASE)" --format $(FORMAT) --report "$(REPORT)" $(APPROVALS) \
+		$(if $(BASE_LABEL),--base-label "$(BASE_LABEL)") \
+		$(if $(HEAD_LABEL),--head-label "$(HEAD_LABEL)")
 
 ## lint: ruff, mypy (strict, on the package) and the generated-file checks
 lint: setup-dev

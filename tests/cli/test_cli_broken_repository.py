@@ -43,6 +43,7 @@ INVOCATIONS: dict[str, tuple[str, ...]] = {
     "new": ("pack", "dpm_new_v1", "--owner", "@bank/dpm-risk"),
     "test": (),
     "deliver": ("--env", "dev", "--to", "gitops.git", "--check"),
+    "check": ("--base", "HEAD"),
 }
 
 PROBLEM_SCHEMA = {

@@ -1,4 +1,5 @@
-"""The one whole-file writer: a file is replaced whole or not at all."""
+"""The one whole-file writer (a file is replaced whole or not at all), and the reader of the
+generated files it writes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 from dpm_policy.errors import InputError
 
-__all__ = ["write_whole"]
+__all__ = ["read_text_if_present", "write_whole"]
 
 
 def write_whole(path: Path, text: str) -> None:
@@ -21,3 +22,11 @@ def write_whole(path: Path, text: str) -> None:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise InputError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def read_text_if_present(path: Path) -> str | None:
+    """The text of ``path``, or None when there is no such file. Raises ``InputError``."""
+    try:
+        return path.read_text(encoding="utf-8") if path.exists() else None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror}") from None

@@ -15,7 +15,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from dpm_policy.errors import InputError
-from dpm_policy.load.source_files import read_document
+from dpm_policy.load.cache import LoadCache
+from dpm_policy.load.source_files import parse_document
 from dpm_policy.load.trees import DiskTree, SourceTree
 from dpm_policy.load.yaml_source import YamlDocument, YamlLoadError
 from dpm_policy.model import EnvironmentFile, PolicyPackFile, TenantFile
@@ -32,6 +33,7 @@ __all__ = [
     "SETTINGS",
     "SETTINGS_FILE",
     "SNAPSHOT_SUFFIX",
+    "DocumentCache",
     "Entry",
     "Kind",
     "Repository",
@@ -191,54 +193,89 @@ def policy_file_names(tree: SourceTree, folder: str, problems: list[Problem]) ->
     return sorted(found, key=lambda path: path.split("/"))
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What loading one file gave: its valid document, or its problems and the ids it leaves
+    invalid."""
+
+    entry: Entry[Any] | None
+    problems: tuple[Problem, ...] = ()
+    invalid: tuple[str, ...] = ()
+
+
+# Outcomes of loading a file, shared by the trees of one run (``load.cache``).
+DocumentCache = LoadCache[_Outcome]
+
+
 def _load_kind(
-    tree: SourceTree, kind: Kind, problems: list[Problem], invalid: set[str]
+    tree: SourceTree,
+    kind: Kind,
+    problems: list[Problem],
+    invalid: set[str],
+    cache: DocumentCache | None,
 ) -> Iterator[Entry[Any]]:
     """The valid documents of one kind; the others' problems go to ``problems``."""
     names = policy_file_names(tree, kind.folder, problems)
-    return _load_files(tree, names, kind, problems, invalid)
+    return _load_files(tree, names, kind, problems, invalid, cache)
+
+
+def _load_one(raw: bytes, path: str, kind: Kind) -> _Outcome:
+    try:
+        document = parse_document(raw, path)
+    except YamlLoadError as error:
+        return _Outcome(None, tuple(error.problems), (_stem(path),))
+    data = document.data
+    if not isinstance(data, dict):
+        problem = Problem(
+            document.file,
+            document.position(()),
+            "type",
+            f"the file holds {shown(data)}, but a policy file is a mapping of keys; "
+            "write one 'key: value' per line",
+        )
+        return _Outcome(None, (problem,), (_stem(path),))
+    try:
+        model = kind.model.model_validate(data)
+    except ValidationError as error:
+        identifier = data.get(kind.id_field) if kind.id_field else None
+        invalid = (_stem(path), identifier) if isinstance(identifier, str) else (_stem(path),)
+        return _Outcome(None, tuple(problems_from_validation(kind.model, document, error)), invalid)
+    return _Outcome(Entry(model, document))
 
 
 def _load_files(
-    tree: SourceTree, paths: list[str], kind: Kind, problems: list[Problem], invalid: set[str]
+    tree: SourceTree,
+    paths: list[str],
+    kind: Kind,
+    problems: list[Problem],
+    invalid: set[str],
+    cache: DocumentCache | None = None,
 ) -> Iterator[Entry[Any]]:
     for path in paths:
         try:
-            document = read_document(tree, path)
+            raw = tree.read(path)
         except YamlLoadError as error:
             problems.extend(error.problems)
             invalid.add(_stem(path))
             continue
-        data = document.data
-        if not isinstance(data, dict):
-            problems.append(
-                Problem(
-                    document.file,
-                    document.position(()),
-                    "type",
-                    f"the file holds {shown(data)}, but a policy file is a mapping of keys; "
-                    "write one 'key: value' per line",
-                )
-            )
-            invalid.add(_stem(path))
-            continue
-        try:
-            model = kind.model.model_validate(data)
-        except ValidationError as error:
-            problems.extend(problems_from_validation(kind.model, document, error))
-            invalid.add(_stem(path))
-            identifier = data.get(kind.id_field) if kind.id_field else None
-            if isinstance(identifier, str):
-                invalid.add(identifier)
-            continue
-        yield Entry(model, document)
+        outcome = cache.get(kind.folder, path, raw) if cache is not None else None
+        if outcome is None:
+            outcome = _load_one(raw, path, kind)
+            if cache is not None:
+                cache.put(kind.folder, path, raw, outcome)
+        problems.extend(outcome.problems)
+        invalid.update(outcome.invalid)
+        if outcome.entry is not None:
+            yield outcome.entry
 
 
 def load_repository(
-    root: Path, *, tree: SourceTree | None = None
+    root: Path, *, tree: SourceTree | None = None, cache: DocumentCache | None = None
 ) -> tuple[Repository, list[Problem]]:
     """Load every document of the repository at ``root``; returns the valid ones and every
-    problem found. The files come from ``tree``, by default the folder ``root`` on disk."""
+    problem found. The files come from ``tree``, by default the folder ``root`` on disk; with a
+    ``cache``, a file already loaded from another tree with the same bytes is not loaded
+    again."""
     tree = tree if tree is not None else DiskTree(root)
     if not tree.is_folder(""):
         what = "not a folder" if root.exists() else "no such folder"
@@ -251,16 +288,16 @@ def load_repository(
     problems: list[Problem] = []
     repository = Repository(root)
     invalid = repository.invalid_ids = {name: set() for name in KINDS}
-    repository.packs = list(_load_kind(tree, KINDS["pack"], problems, invalid["pack"]))
-    repository.tenants = list(_load_kind(tree, KINDS["tenant"], problems, invalid["tenant"]))
+    repository.packs = list(_load_kind(tree, KINDS["pack"], problems, invalid["pack"], cache))
+    repository.tenants = list(_load_kind(tree, KINDS["tenant"], problems, invalid["tenant"], cache))
     repository.environments = list(
-        _load_kind(tree, KINDS["environment"], problems, invalid["environment"])
+        _load_kind(tree, KINDS["environment"], problems, invalid["environment"], cache)
     )
     if tree.exists(SETTINGS_FILE):
-        settings = list(_load_files(tree, [SETTINGS_FILE], SETTINGS, problems, set()))
+        settings = list(_load_files(tree, [SETTINGS_FILE], SETTINGS, problems, set(), cache))
         repository.settings = settings[0] if settings else None
-    repository.waivers = list(_load_kind(tree, KINDS["waiver"], problems, invalid["waiver"]))
+    repository.waivers = list(_load_kind(tree, KINDS["waiver"], problems, invalid["waiver"], cache))
     repository.policy_tests = list(
-        _load_kind(tree, KINDS["policy-test"], problems, invalid["policy-test"])
+        _load_kind(tree, KINDS["policy-test"], problems, invalid["policy-test"], cache)
     )
     return repository, problems

@@ -10,17 +10,29 @@ from __future__ import annotations
 import functools
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from dpm_policy.errors import InputError
-from dpm_policy.files import write_whole
+from dpm_policy.files import read_text_if_present, write_whole
+from dpm_policy.problems import START, Problem
 from dpm_policy.repository import KINDS, SETTINGS, Kind
 
-__all__ = ["SCHEMA_DIR", "SchemaResult", "modeline", "render_schema", "schemas", "write_schemas"]
+__all__ = [
+    "SCHEMA_DIR",
+    "SchemaResult",
+    "check_schemas",
+    "modeline",
+    "render_schema",
+    "schema_problems",
+    "schemas",
+    "write_schemas",
+]
+
+_HOW = "run dpm-policy schema (or pre-commit run dpm-policy-schema --all-files)"
 
 SCHEMA_DIR = "schema"
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -94,23 +106,37 @@ class SchemaResult:
     missing: list[str] = field(default_factory=list)
 
 
-def write_schemas(*, root: Path, check: bool) -> SchemaResult:
-    """Compare (``check``) or rewrite the schema files under ``root/schema``."""
-    folder = root / SCHEMA_DIR
+def check_schemas(read_current: Callable[[str], str | None]) -> SchemaResult:
+    """Which schema files differ from what the models generate; ``read_current`` gives a
+    file's text by its name (``schema/<kind>.schema.json``), None when there is none."""
     stale: list[str] = []
     missing: list[str] = []
-    written: list[str] = []
     for name, text in schemas().items():
-        path = folder / name
-        try:
-            current = path.read_text(encoding="utf-8") if path.exists() else None
-        except OSError as error:
-            raise InputError(f"{path}: cannot read: {error.strerror}") from None
-        if current == text:
-            continue
-        (missing if current is None else stale).append(f"{SCHEMA_DIR}/{name}")
-        if check:
-            continue
-        write_whole(path, text)
-        written.append(f"{SCHEMA_DIR}/{name}")
-    return SchemaResult(stale, written, missing)
+        shown = f"{SCHEMA_DIR}/{name}"
+        current = read_current(shown)
+        if current != text:
+            (missing if current is None else stale).append(shown)
+    return SchemaResult(stale, [], missing)
+
+
+def schema_problems(result: SchemaResult) -> list[Problem]:
+    """What ``schema --check`` reports: each schema file missing or stale."""
+    return [
+        Problem(name, START, "missing", f"missing; {_HOW} to create it") for name in result.missing
+    ] + [Problem(name, START, "stale", f"stale; {_HOW} to update it") for name in result.stale]
+
+
+def write_schemas(*, root: Path, check: bool) -> SchemaResult:
+    """Compare (``check``) or rewrite the schema files under ``root/schema``."""
+
+    result = check_schemas(lambda name: read_text_if_present(root / name))
+    if check:
+        return result
+    differing = {*result.missing, *result.stale}
+    written = []
+    for name, text in schemas().items():
+        shown = f"{SCHEMA_DIR}/{name}"
+        if shown in differing:
+            write_whole(root / shown, text)
+            written.append(shown)
+    return SchemaResult(result.stale, written, result.missing)

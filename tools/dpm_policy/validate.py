@@ -12,7 +12,7 @@ from dpm_policy.inheritance import FlatPack, flatten_repository
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Problem, sort_problems
-from dpm_policy.repository import KINDS, Entry, Repository, load_repository
+from dpm_policy.repository import KINDS, DocumentCache, Entry, Repository, load_repository
 
 __all__ = ["ValidationResult", "validate"]
 
@@ -64,12 +64,17 @@ class ValidationResult:
 
 
 def validate(
-    *, root: Path, tree: SourceTree | None = None, today: datetime.date | None = None
+    *,
+    root: Path,
+    tree: SourceTree | None = None,
+    today: datetime.date | None = None,
+    cache: DocumentCache | None = None,
 ) -> ValidationResult:
     """Load and check the repository at ``root``, its files read from ``tree`` (by default the
     folder on disk), judging waivers as on ``today`` (by default the real date, or
-    ``DPM_POLICY_TODAY``). Raises ``InputError`` if it cannot be read."""
-    repository, problems = load_repository(root, tree=tree)
+    ``DPM_POLICY_TODAY``). With a ``cache`` shared by several calls, a file loaded before with
+    the same bytes is not loaded again. Raises ``InputError`` if it cannot be read."""
+    repository, problems = load_repository(root, tree=tree, cache=cache)
     with fixed_today(today):
         problems.extend(run_checks(repository))
     return ValidationResult(repository, sort_problems(problems))

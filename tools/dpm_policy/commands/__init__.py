@@ -8,6 +8,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from dpm_policy.commands import (
+    check,
     codeowners,
     deliver,
     diff,
@@ -41,6 +42,7 @@ COMMANDS: dict[str, ModuleType] = {
         publish,
         test,
         deliver,
+        check,
     )
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dpm_policy.codeowners import CODEOWNERS_PATH, write_codeowners
+from dpm_policy.codeowners import CODEOWNERS_PATH, codeowners_problems, write_codeowners
 from dpm_policy.commands.common import (
     add_check_argument,
     add_format_argument,
@@ -13,7 +13,6 @@ from dpm_policy.commands.common import (
     find_root,
     report_problems,
 )
-from dpm_policy.problems import START, Problem
 
 NAME = "codeowners"
 HELP = (
@@ -21,9 +20,6 @@ HELP = (
     "tooling (repository.yaml); refused while a file is invalid (--check: exit 1 if it is "
     "stale or missing)"
 )
-
-_HOW = "run dpm-policy codeowners (or pre-commit run dpm-policy-codeowners --all-files)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
@@ -33,11 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     result = write_codeowners(root=find_root(args.root), check=args.check)
-    problems = list(result.problems)
-    if args.check and result.state == "missing":
-        problems.append(Problem(CODEOWNERS_PATH, START, "missing", f"missing; {_HOW} to create it"))
-    elif args.check and result.state == "stale":
-        problems.append(Problem(CODEOWNERS_PATH, START, "stale", f"stale; {_HOW} to update it"))
+    problems = codeowners_problems(result) if args.check else list(result.problems)
     report_problems(problems, args.format)
     if result.state == "refused":
         if args.format == "text":

@@ -13,8 +13,7 @@ from dpm_policy.commands.common import (
     find_root,
     report_problems,
 )
-from dpm_policy.fmt import format_files
-from dpm_policy.problems import START, Problem, sort_problems
+from dpm_policy.fmt import format_files, formatting_problems
 
 NAME = "fmt"
 HELP = (
@@ -45,13 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     root = find_root(args.root)
     result = format_files(root=root, paths=list(args.paths), check=args.check, diff=args.diff)
-    problems = list(result.problems)
-    if args.check:
-        problems.extend(
-            Problem(name, START, "not-formatted", "not formatted; run dpm-policy fmt")
-            for name in result.changed
-        )
-    report_problems(sort_problems(problems), args.format)
+    problems = formatting_problems(result) if args.check else result.problems
+    report_problems(problems, args.format)
     # The diff goes to stdout, unless the problems' JSON is there.
     diff_stream = sys.stderr if args.format == "json" else sys.stdout
     for patch in result.diffs:

@@ -12,14 +12,10 @@ from dpm_policy.commands.common import (
     find_root,
     report_problems,
 )
-from dpm_policy.problems import START, Problem
-from dpm_policy.schema import write_schemas
+from dpm_policy.schema import schema_problems, write_schemas
 
 NAME = "schema"
 HELP = "write schema/*.schema.json from the models (--check: exit 1 if one is stale or missing)"
-
-_HOW = "run dpm-policy schema (or pre-commit run dpm-policy-schema --all-files)"
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
@@ -30,10 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     result = write_schemas(root=find_root(args.root), check=args.check)
     if args.check:
-        problems = [
-            Problem(name, START, "missing", f"missing; {_HOW} to create it")
-            for name in result.missing
-        ] + [Problem(name, START, "stale", f"stale; {_HOW} to update it") for name in result.stale]
+        problems = schema_problems(result)
         report_problems(problems, args.format)
         return 1 if problems else 0
     if args.format == "text":

@@ -8,6 +8,7 @@ independent parser); otherwise it is left as it is and reported.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,11 +17,18 @@ from dpm_policy.fmt.diff import unified_diff
 from dpm_policy.fmt.files import policy_files
 from dpm_policy.fmt.layout import FormattedText, format_text
 from dpm_policy.load.source_files import read_text
-from dpm_policy.load.trees import DiskTree
+from dpm_policy.load.trees import DiskTree, SourceTree
 from dpm_policy.load.yaml_source import YamlLoadError
-from dpm_policy.problems import Problem, sort_problems
+from dpm_policy.problems import START, Problem, sort_problems
 
-__all__ = ["FormatResult", "FormattedText", "format_files", "format_text"]
+__all__ = [
+    "FormatResult",
+    "FormattedText",
+    "format_files",
+    "format_sources",
+    "format_text",
+    "formatting_problems",
+]
 
 
 @dataclass
@@ -38,17 +46,17 @@ class FormatResult:
         return [problem for problem in self.problems if problem.is_error]
 
 
-def format_files(
-    *, root: Path, paths: list[Path], check: bool, diff: bool = False
+def format_sources(
+    *, root: Path, tree: SourceTree, names: Iterable[str], check: bool, diff: bool = False
 ) -> FormatResult:
-    """Format (or, with ``check``, only inspect) ``paths``, or every policy file under ``root``;
-    with ``diff``, keep a unified diff of each change.
+    """Format (or, with ``check``, only inspect) the files ``names`` of ``tree``, the
+    repository at ``root``; with ``diff``, keep a unified diff of each change. Each file is
+    read as ``validate`` reads it (a file it refuses is reported as it reports it).
 
-    Raises ``InputError`` when a named path does not exist or a file cannot be written.
+    Raises ``InputError`` when a file cannot be written.
     """
     result = FormatResult()
-    tree = DiskTree(root)
-    for name in policy_files(root, paths):
+    for name in names:
         path = (root / name).resolve()
         try:
             text = read_text(tree, name)
@@ -67,3 +75,30 @@ def format_files(
             write_whole(path, formatted.text)
     result.problems = sort_problems(result.problems)
     return result
+
+
+def format_files(
+    *, root: Path, paths: list[Path], check: bool, diff: bool = False
+) -> FormatResult:
+    """Format (or, with ``check``, only inspect) ``paths``, or every policy file under ``root``;
+    with ``diff``, keep a unified diff of each change.
+
+    Raises ``InputError`` when a named path does not exist or a file cannot be written.
+    """
+    return format_sources(
+        root=root, tree=DiskTree(root), names=policy_files(root, paths), check=check, diff=diff
+    )
+
+
+def formatting_problems(result: FormatResult) -> list[Problem]:
+    """What ``fmt --check`` reports: the files it could not format, and each file that is not
+    formatted."""
+    return sort_problems(
+        [
+            *result.problems,
+            *(
+                Problem(name, START, "not-formatted", "not formatted; run dpm-policy fmt")
+                for name in result.changed
+            ),
+        ]
+    )

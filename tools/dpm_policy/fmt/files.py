@@ -6,13 +6,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from dpm_policy.errors import InputError
-from dpm_policy.load.trees import DiskTree, relative_name
+from dpm_policy.load.trees import DiskTree, SourceTree, relative_name
 from dpm_policy.problems import Problem
 from dpm_policy.repository import KINDS, policy_file_names
 
-__all__ = ["YAML_SUFFIXES", "policy_files"]
+__all__ = ["YAML_SUFFIXES", "policy_files", "tree_policy_files"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def tree_policy_files(tree: SourceTree) -> list[str]:
+    """The names of every policy file of ``tree`` that ``validate`` reads, in its order."""
+    ignored: list[Problem] = []
+    found: list[str] = []
+    for kind in KINDS.values():
+        if tree.is_folder(kind.folder):
+            found.extend(policy_file_names(tree, kind.folder, ignored))
+    return found
 
 
 def policy_files(root: Path, paths: list[Path]) -> list[str]:
@@ -24,11 +34,7 @@ def policy_files(root: Path, paths: list[Path]) -> list[str]:
     tree = DiskTree(root)
     ignored: list[Problem] = []
     if not paths:
-        found: list[str] = []
-        for kind in KINDS.values():
-            if tree.is_folder(kind.folder):
-                found.extend(policy_file_names(tree, kind.folder, ignored))
-        return found
+        return tree_policy_files(tree)
     selected: list[str] = []
     for path in paths:
         name = relative_name(root.absolute(), path.absolute())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,11 +23,12 @@ from dpm_policy.governance.today import fixed_today
 from dpm_policy.load.yaml_source import YamlDocument
 from dpm_policy.model.policy_test import Expected, PolicyCase, PolicyTestFile
 from dpm_policy.problems import Problem, sort_problems
-from dpm_policy.repository import SNAPSHOT_SUFFIX, Entry, load_repository
+from dpm_policy.repository import SNAPSHOT_SUFFIX, Entry
 from dpm_policy.shown import setting_text
+from dpm_policy.validate import validate
 from dpm_policy_runtime import FrozenMap, PolicyRuntime, Resolution
 
-__all__ = ["Answer", "PolicyTestResult", "run_policy_tests"]
+__all__ = ["Answer", "PolicyTestResult", "answer_policy_tests", "run_policy_tests"]
 
 
 @dataclass(frozen=True)
@@ -203,8 +204,8 @@ def run_policy_tests(
     cannot be read or a snapshot cannot be written.
     """
     with fixed_today(today):
-        repository, _ = load_repository(root)
-        known = repository.environment_index()
+        validation = validate(root=root)
+        known = validation.environments
         unknown = [name for name in environments if name not in known]
         if unknown:
             raise UsageError(
@@ -213,16 +214,34 @@ def run_policy_tests(
             )
         selected = [
             entry
-            for entry in repository.policy_tests
+            for entry in validation.repository.policy_tests
             if not environments or entry.model.environment in environments
         ]
         names = sorted({entry.model.environment for entry in selected} & set(known))
         with tempfile.TemporaryDirectory(prefix="dpm-policy-test-") as temporary:
             out = Path(temporary)
-            compiled = compile_repository(root=root, out=out, environments=names or sorted(known))
+            compiled = compile_repository(
+                root=root,
+                out=out,
+                environments=names or sorted(known),
+                validation=validation,
+            )
             if not compiled.ok:
                 return PolicyTestResult(sort_problems(compiled.problems))
             runtimes = {name: PolicyRuntime.from_file(out / name / "env.json") for name in names}
+    return answer_policy_tests(root, selected, runtimes, update=update)
+
+
+def answer_policy_tests(
+    root: Path,
+    selected: Sequence[Entry[PolicyTestFile]],
+    runtimes: Mapping[str, PolicyRuntime],
+    *,
+    update: bool = False,
+) -> PolicyTestResult:
+    """Resolve every test of ``selected`` with the runtime of its environment (``runtimes``:
+    the compiled output as the engine reads it) and judge the answers; ``update`` writes each
+    file's answers beside it."""
     answers: list[Answer] = []
     snapshots: list[str] = []
     for entry in selected:

@@ -11,7 +11,14 @@ from dpm_policy.load.trees import load_error as _fail
 from dpm_policy.load.yaml_source import YamlDocument, parse_yaml
 from dpm_policy.problems import Position
 
-__all__ = ["MAX_FILE_BYTES", "load_document", "read_document", "read_text", "relative_name"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "load_document",
+    "parse_document",
+    "read_document",
+    "read_text",
+    "relative_name",
+]
 
 # Characters YAML 1.2 does not allow in a stream (its c-printable set, complemented): C0 and C1
 # controls other than tab, line feed, carriage return and NEL, surrogates, U+FFFE and U+FFFF.
@@ -56,10 +63,16 @@ def read_text(tree: SourceTree, name: str) -> str:
     return _decode(tree.read(name), name)
 
 
+def parse_document(raw: bytes, name: str) -> YamlDocument:
+    """Decode and parse the bytes of the file ``name``; raises ``YamlLoadError`` with
+    positioned problems."""
+    return parse_yaml(_decode(raw, name), name)
+
+
 def read_document(tree: SourceTree, name: str) -> YamlDocument:
     """Read and parse the file ``name`` of ``tree``; raises ``YamlLoadError`` with positioned
     problems."""
-    return parse_yaml(read_text(tree, name), name)
+    return parse_document(tree.read(name), name)
 
 
 def load_document(root: Path, path: Path | str) -> YamlDocument:

@@ -24,6 +24,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "DiskTree",
     "GitTree",
+    "ReadOnce",
     "SourceTree",
     "load_error",
     "relative_name",
@@ -196,6 +197,37 @@ class DiskTree:
         return raw
 
 
+class ReadOnce:
+    """Another tree whose every file is read at most once: a second read hands back the same
+    bytes, or the same refusal, so steps that each read a file (validation, then the
+    formatting check) cost one read of it."""
+
+    def __init__(self, tree: SourceTree) -> None:
+        self.tree = tree
+        self._read: dict[str, bytes | YamlLoadError] = {}
+
+    def is_folder(self, folder: str) -> bool:
+        return self.tree.is_folder(folder)
+
+    def exists(self, name: str) -> bool:
+        return self.tree.exists(name)
+
+    def files(self, folder: str) -> list[str]:
+        return self.tree.files(folder)
+
+    def read(self, name: str) -> bytes:
+        found = self._read.get(name)
+        if found is None:
+            try:
+                found = self.tree.read(name)
+            except YamlLoadError as error:
+                found = error
+            self._read[name] = found
+        if isinstance(found, YamlLoadError):
+            raise YamlLoadError(found.problems)
+        return found
+
+
 _REGULAR = ("100644", "100755")
 _SYMLINK = "120000"
 _SUBMODULE = "160000"
@@ -298,6 +330,14 @@ class GitTree:
         if isinstance(content, int):
             raise _too_large(name, content)
         return content
+
+    def whole(self, name: str) -> bytes | None:
+        """The bytes of the regular file ``name`` whatever its size (for generated files, not
+        policy files), or None when the commit has no such file."""
+        entry = self._entries.get(name)
+        if entry is None or entry.mode not in _REGULAR:
+            return None
+        return self._git("cat-file", "blob", entry.sha)
 
     def _links_to_folder(self, name: str) -> bool:
         try:

@@ -8,17 +8,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dpm_policy.compile.pipeline import compile_repository
+from dpm_policy.compile.pipeline import CompileResult, compile_repository
 from dpm_policy.inheritance import FlatPack, flatten_repository
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Problem
 from dpm_policy.repository import KINDS, Entry, Repository
 from dpm_policy.review.sources import Side
+from dpm_policy.validate import ValidationResult
 from dpm_policy_runtime import PolicyRuntime
 from dpm_policy_runtime.switches import SWITCHES, SwitchSpec, switch_text
 
-__all__ = ["CompiledEnvironment", "CompiledSide", "compile_side"]
+__all__ = [
+    "CompiledEnvironment",
+    "CompiledSide",
+    "compile_side",
+    "is_policy_root",
+    "read_compiled",
+]
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,8 @@ class CompiledSide:
         return self.repository.environment_index().get(name)
 
 
-def _is_policy_root(tree: SourceTree) -> bool:
+def is_policy_root(tree: SourceTree) -> bool:
+    """Whether ``tree`` holds any policy folder (a commit before the first pack does not)."""
     return any(tree.is_folder(kind.folder) for kind in KINDS.values())
 
 
@@ -77,15 +85,9 @@ def _read(folder: Path, name: str) -> CompiledEnvironment:
     return CompiledEnvironment(name, runtime, sizes, deliveries)
 
 
-def compile_side(side: Side, out: Path) -> CompiledSide:
-    """Compile every environment of ``side`` into ``out`` and read each back.
-
-    A side without policy folders (say, a commit before the first pack) compiles to nothing;
-    a side with errors is returned with them as its ``problems``.
-    """
-    if not _is_policy_root(side.tree):
-        return CompiledSide(side, Repository(side.root), {}, {})
-    result = compile_repository(root=side.root, out=out, source_commit=side.commit, tree=side.tree)
+def read_compiled(side: Side, result: CompileResult) -> CompiledSide:
+    """``side`` as ``compile_repository`` left it: every environment read back from the folder
+    it was written to, or, when it does not compile, the errors."""
     if not result.ok:
         errors = tuple(problem for problem in result.problems if problem.is_error)
         return CompiledSide(side, Repository(side.root), {}, {}, errors)
@@ -96,3 +98,24 @@ def compile_side(side: Side, out: Path) -> CompiledSide:
         written.environment: _read(written.path, written.environment) for written in result.written
     }
     return CompiledSide(side, repository, flat, environments)
+
+
+def compile_side(
+    side: Side, out: Path, *, validation: ValidationResult | None = None
+) -> CompiledSide:
+    """Compile every environment of ``side`` into ``out`` and read each back; ``validation``
+    is the side's, when the caller validated it already.
+
+    A side without policy folders (say, a commit before the first pack) compiles to nothing;
+    a side with errors is returned with them as its ``problems``.
+    """
+    if not is_policy_root(side.tree):
+        return CompiledSide(side, Repository(side.root), {}, {})
+    result = compile_repository(
+        root=side.root,
+        out=out,
+        source_commit=side.commit,
+        tree=side.tree,
+        validation=validation,
+    )
+    return read_compiled(side, result)
