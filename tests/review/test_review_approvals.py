@@ -251,3 +251,26 @@ def test_the_report_lists_waivers_in_force_and_those_ending_soon(
     data = json.loads(run_cli([*argv, "--format", "json"]).out)
     assert [w["waiver_id"] for w in data["waivers"]] == ["execution-only-without-gates"]
     assert data["waivers"][0]["ending_soon"] is True
+
+
+@pytest.mark.parametrize("reviews", ["approved", "none", "not_in_team"])
+def test_the_one_pass_gate_checks_the_same_approvals(
+    history, reviews: str, run_cli, tmp_path
+) -> None:
+    """``dpm-policy check`` with the same answers: its change-rule step is ``diff --check``'s
+    verdict, approvals included."""
+    repo, shas = history
+    pull, answers = tmp_path / "pull.json", tmp_path / "reviews.json"
+    pull.write_text(_answer("pull_request.json", shas))
+    answers.write_text(_answer(f"reviews_{reviews}.json", shas))
+    argv = ["--root", str(repo), "--base", shas["@BASE@"], "--head", "HEAD", "--format", "json"]
+    approvals = ["--pull-request", str(pull), "--reviews", str(answers)]
+    separate = run_cli(["diff", *argv, "--check", *approvals])
+    gate = run_cli(["check", *argv, *approvals])
+    expected = json.loads(separate.out)["problems"]
+    found = json.loads(gate.out)["problems"]
+    assert all(problem in found for problem in expected)
+    assert [p for p in found if p["code"] == "approval-missing"] == [
+        p for p in expected if p["code"] == "approval-missing"
+    ]
+    assert (separate.code == 1) <= (gate.code == 1)

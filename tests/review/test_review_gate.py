@@ -200,8 +200,10 @@ def test_a_policy_test_that_fails(full: Path, run_cli: Run, tmp_path: Path) -> N
 def test_the_text_format_names_each_step(full: Path, run_cli: Run) -> None:
     run = run_cli(["check", "--base", "HEAD", "--root", str(full)])
     assert run.code == 0, run.err
-    assert [line.split(" ", 1)[0] for line in run.err.splitlines()] == list(STEPS)
-    assert all(line.endswith(": ok") for line in run.err.splitlines())
+    *steps, approvals = run.err.splitlines()
+    assert [line.split(" ", 1)[0] for line in steps] == list(STEPS)
+    assert all(line.endswith(": ok") for line in steps)
+    assert approvals == "approvals: none required"
 
 
 def test_a_file_unchanged_between_the_sides_is_loaded_once(

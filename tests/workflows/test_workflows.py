@@ -161,8 +161,23 @@ def test_the_pull_request_check_reads_reviews_and_reruns_on_them() -> None:
     steps = {step.get("name"): step for step in check["steps"]}
     fetch = steps["Review state"]["run"]
     assert 'gh api --paginate "repos/$REPOSITORY/pulls/$NUMBER/reviews"' in fetch
-    rules = steps["Change rules and approvals"]["run"]
-    assert "make rules" in rules
-    for step in (rules, steps["Review report"]["run"]):
-        assert 'PULL_REQUEST="$RUNNER_TEMP/pull-request.json"' in step
-        assert 'REVIEWS="$RUNNER_TEMP/reviews.json"' in step
+    gate = steps["Check the change"]["run"]
+    assert "make check-pr" in gate
+    assert 'PULL_REQUEST="$RUNNER_TEMP/pull-request.json"' in gate
+    assert 'REVIEWS="$RUNNER_TEMP/reviews.json"' in gate
+
+
+def test_the_pull_request_gate_is_one_pass_whose_report_is_posted() -> None:
+    """The gate runs once (``make check-pr``), not as the separate targets, and the report it
+    writes is the step output the comment job posts."""
+    workflow = REPO_ROOT / ".github" / "workflows" / "pull-request.yml"
+    lines = _run_lines(workflow)
+    named = {target for line in lines for target in re.findall(r"\bmake ([a-z][\w-]*)", line)}
+    assert named == {"setup-dev", "lint", "check-pr", "test"}
+    document = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    check = document["jobs"]["check"]
+    assert check["outputs"]["report"] == "${{ steps.report.outputs.report }}"
+    gate = next(step for step in check["steps"] if step.get("id") == "report")
+    assert 'REPORT="$RUNNER_TEMP/review.md"' in gate["run"]
+    assert 'cat "$RUNNER_TEMP/review.md"' in gate["run"]
+    assert "FORMAT=github" in gate["run"]

@@ -33,6 +33,7 @@ from dpm_policy.load.trees import GitTree, ReadOnce
 from dpm_policy.problems import Problem, sort_problems
 from dpm_policy.repository import DocumentCache
 from dpm_policy.review import DEFAULT_PROTECTED, Review, compare_sides
+from dpm_policy.review.approvals import check_approvals
 from dpm_policy.review.compiled import CompiledSide, compile_side, is_policy_root, read_compiled
 from dpm_policy.review.sources import Side, ref_side, working_tree
 from dpm_policy.schema import check_schemas, schema_problems
@@ -48,7 +49,7 @@ STEPS: dict[str, str] = {
     "codeowners": "dpm-policy codeowners --check",
     "fmt": "dpm-policy fmt --check",
     "test": "dpm-policy test",
-    "review": "dpm-policy diff --check",
+    "review": "dpm-policy diff --check",  # the change rules, and the approvals when given
 }
 
 
@@ -136,12 +137,17 @@ def run_gate(
     base_label: str | None = None,
     head_label: str | None = None,
     today: datetime.date | None = None,
+    pull_request: Path | None = None,
+    reviews: Path | None = None,
+    team_members: Path | None = None,
 ) -> GateResult:
     """Check the change from the commit ``base`` to ``head`` (a ref, or the working tree when
-    None) as the pull-request workflow does, judging waivers as on ``today``.
+    None) as the pull-request workflow does, judging waivers as on ``today``; with the pull
+    request's reviews (``pull_request`` and ``reviews``, GitHub's answers saved as JSON), its
+    required approvals too (``review.approvals.check_approvals``).
 
-    Raises ``UsageError`` for a ref that names no commit and ``InputError`` when the head is
-    not a policy repository or a file cannot be read.
+    Raises ``UsageError`` for a ref that names no commit or reviews of another head, and
+    ``InputError`` when the head is not a policy repository or a file cannot be read.
     """
     cache = DocumentCache()
     head_side, head_git = _head(root, head)
@@ -161,12 +167,20 @@ def run_gate(
         )
         compiled_head = read_compiled(head_side, compiled)
         compiled_base = compile_side(base_side, folder / "dist-base", validation=base_validation)
-        review = compare_sides(
-            compiled_base,
-            compiled_head,
-            protected=protected,
-            base_label=base_label,
-            head_label=head_label,
+        review = check_approvals(
+            compare_sides(
+                compiled_base,
+                compiled_head,
+                protected=protected,
+                base_label=base_label,
+                head_label=head_label,
+            ),
+            root=root,
+            base=base,
+            head=head,
+            pull_request=pull_request,
+            reviews=reviews,
+            team_members=team_members,
         )
         read_generated = _reader(head_side, head_git)
         steps = {

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from dpm_policy.commands.change_arguments import add_change_arguments, approvals_line, protected
 from dpm_policy.commands.common import (
     add_format_argument,
     add_root_argument,
@@ -16,7 +17,7 @@ from dpm_policy.commands.common import (
 from dpm_policy.errors import InputError, UsageError
 from dpm_policy.files import write_whole
 from dpm_policy.gate import STEPS, GateResult, run_gate
-from dpm_policy.review import DEFAULT_PROTECTED, RENDERERS
+from dpm_policy.review import RENDERERS
 
 NAME = "check"
 HELP = (
@@ -28,10 +29,7 @@ HELP = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
-    parser.add_argument("--base", required=True, metavar="REF", help="the commit to compare with")
-    parser.add_argument(
-        "--head", metavar="REF", default=None, help="check this commit (default: working tree)"
-    )
+    add_change_arguments(parser)
     add_format_argument(parser)
     parser.add_argument(
         "--report",
@@ -46,28 +44,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=list(RENDERERS),
         default="markdown",
         help=f"the report's format: {', '.join(RENDERERS)} (default: markdown)",
-    )
-    parser.add_argument(
-        "--base-label",
-        metavar="TEXT",
-        default=None,
-        help="how the report's header names the base (default: the ref and its commit)",
-    )
-    parser.add_argument(
-        "--head-label",
-        metavar="TEXT",
-        default=None,
-        help="how the report's header names the head (default: the ref and its commit, or the "
-        "commit the working tree is on)",
-    )
-    parser.add_argument(
-        "--protect",
-        action="append",
-        metavar="ENV",
-        default=None,
-        help="an environment whose packs may not change in place (repeatable; default: "
-        + ", ".join(DEFAULT_PROTECTED)
-        + ")",
     )
     add_today_argument(parser)
 
@@ -92,9 +68,7 @@ def _summary(result: GateResult) -> str:
     lines = []
     for step in result.steps:
         verdict = (
-            "ok"
-            if not step.problems
-            else f"{step.errors} error(s), {step.warnings} warning(s)"
+            "ok" if not step.problems else f"{step.errors} error(s), {step.warnings} warning(s)"
         )
         lines.append(f"{step.name} ({STEPS[step.name]}): {verdict}\n")
     return "".join(lines)
@@ -107,14 +81,19 @@ def run(args: argparse.Namespace) -> int:
         root=find_root(args.root),
         base=args.base,
         head=args.head,
-        protected=tuple(args.protect) if args.protect else DEFAULT_PROTECTED,
+        protected=protected(args),
         base_label=args.base_label,
         head_label=args.head_label,
         today=args.today,
+        pull_request=args.pull_request,
+        reviews=args.reviews,
+        team_members=args.team_members,
     )
     if args.report is not None:
         _write_report(args.report, RENDERERS[args.report_format](result.review))
     report_problems(result.problems, args.format)
     if args.format == "text":
         sys.stderr.write(_summary(result))
+        if not result.review.failed:
+            sys.stderr.write(approvals_line(result.review))
     return 0 if result.ok else 1

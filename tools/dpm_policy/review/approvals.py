@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from pathlib import Path
 
+from dpm_policy.errors import UsageError
 from dpm_policy.model import EnvironmentFile
 from dpm_policy.problems import Problem, sort_problems
 from dpm_policy.repository import Entry
-from dpm_policy.review.github_reviews import ReviewState
+from dpm_policy.review.github_reviews import ReviewState, read_review_state
 from dpm_policy.review.model import (
     ApprovalStatus,
     ChangeKind,
@@ -23,10 +25,11 @@ from dpm_policy.review.model import (
     RequiredApproval,
     Review,
 )
-from dpm_policy.review.teams import TeamMembers
+from dpm_policy.review.sources import ref_side
+from dpm_policy.review.teams import TeamMembers, read_team_members, team_members_at
 from dpm_policy_runtime.variables import DEFAULT_POLICY_PACK_ID
 
-__all__ = ["apply_review_state", "kind_reasons", "required_approvals"]
+__all__ = ["apply_review_state", "check_approvals", "kind_reasons", "required_approvals"]
 
 
 def _audiences(diff: EnvironmentDiff, verdicts: frozenset[str]) -> list[str]:
@@ -124,3 +127,41 @@ def apply_review_state(review: Review, state: ReviewState, teams: TeamMembers) -
         approvals=tuple(statuses),
         violations=tuple(sort_problems([*review.violations, *missing])),
     )
+
+
+def check_approvals(
+    review: Review,
+    *,
+    root: Path,
+    base: str,
+    head: str | None,
+    pull_request: Path | None,
+    reviews: Path | None,
+    team_members: Path | None = None,
+) -> Review:
+    """``review`` (of ``base`` against ``head``, None for the working tree) with its required
+    approvals checked against the pull request's reviews: GitHub's answers for the pull
+    request and its reviews, saved as JSON, both or neither (then the review is returned as it
+    is). Teams are read from ``team_members``, else from the base commit.
+
+    Raises ``UsageError`` when only one answer is given, or when the head compared is not the
+    pull request's head.
+    """
+    if (pull_request is None) != (reviews is None):
+        raise UsageError("--pull-request and --reviews go together: pass both GitHub answers")
+    if pull_request is None or reviews is None or review.failed:
+        return review
+    state = read_review_state(pull_request=pull_request, reviews=reviews)
+    reviewed = ref_side(root, head or "HEAD").commit
+    if reviewed != state.head_sha:
+        raise UsageError(
+            f"the pull request's head is {state.head_sha[:12]}, but this review compares "
+            f"{(reviewed or '?')[:12]}; check out the pull request's head (or pass --head) and "
+            "fetch its reviews again"
+        )
+    teams = (
+        read_team_members(root, team_members)
+        if team_members is not None
+        else team_members_at(ref_side(root, base))
+    )
+    return apply_review_state(review, state, teams)
