@@ -49,19 +49,11 @@ def _assert_gate_equals_separate(root: Path, run_cli: Run, tmp_path: Path) -> Cl
     report = run_cli(["diff", "--base", "HEAD", "--root", str(root), "--format", "markdown"])
     report_json = run_cli(["diff", "--base", "HEAD", "--root", str(root), "--format", "json"])
     written = tmp_path / "review.md"
-    gate = run_cli(
-        [
-            "check",
-            "--base",
-            "HEAD",
-            "--root",
-            str(root),
-            "--format",
-            "json",
-            "--report",
-            str(written),
-        ]
-    )
+
+    def check(*args: str) -> CliRun:
+        return run_cli(["check", "--base", "HEAD", "--root", str(root), *args])
+
+    gate = check("--format", "json", "--report", str(written))
     assert gate.code in (0, 1), gate.err
     expected = {_key(problem) for run in separate for problem in _problems(run)}
     found = [_key(problem) for problem in _problems(gate)]
@@ -71,21 +63,7 @@ def _assert_gate_equals_separate(root: Path, run_cli: Run, tmp_path: Path) -> Cl
     failed = any(run.code for run in [*separate, report])
     assert gate.code == (1 if failed else 0)
     as_json = tmp_path / "review.json"
-    again = run_cli(
-        [
-            "check",
-            "--base",
-            "HEAD",
-            "--root",
-            str(root),
-            "--format",
-            "github",
-            "--report",
-            str(as_json),
-            "--report-format",
-            "json",
-        ]
-    )
+    again = check("--format", "github", "--report", str(as_json), "--report-format", "json")
     assert again.code == gate.code
     assert as_json.read_text(encoding="utf-8") == report_json.out
     # The annotations a pull request shows: the separate commands' together, each once.
