@@ -11,13 +11,16 @@ import json
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import dpm_policy.repository as repository_module
-from conftest import CliRun
 from dpm_policy.gate import STEPS, run_gate
 from git_repos import REPO_ROOT, commit_all, copy_content, edit, init_repo, mini_repo, write_files
+
+if TYPE_CHECKING:  # the shared conftest's; a folder's conftest may hold the name at run time
+    from conftest import CliRun
 
 pytestmark = [pytest.mark.git, pytest.mark.slow]
 
@@ -31,7 +34,7 @@ SEPARATE: tuple[tuple[str, ...], ...] = (
     ("diff", "--base", "HEAD", "--check"),
 )
 
-Run = Callable[[Sequence[str]], CliRun]
+Run = Callable[[Sequence[str]], "CliRun"]
 
 
 def _problems(run: CliRun) -> list[dict[str, object]]:
