@@ -23,7 +23,7 @@ from dpm_policy.compile.encode import pretty_json
 from dpm_policy.compile.manifest import render_manifest
 from dpm_policy.compile.tenant_map import build_tenant_map, effective_pack_path
 from dpm_policy.compile.variables import build_variables
-from dpm_policy.compile.verify import Locator, View, normal
+from dpm_policy.compile.verify import Locator, PackView, SharedPacks, View, normal
 from dpm_policy.inheritance import FlatPack
 from dpm_policy.load.yaml_source import Path as YamlPath
 from dpm_policy.load.yaml_source import YamlDocument
@@ -113,18 +113,25 @@ def _source_locator(
     )
 
 
+def _pack_view(pack: FlatPack) -> PackView:
+    return pack.version, {path: normal(s.value) for path, s in pack.settings.items()}
+
+
 def _expected(
-    model: EnvironmentFile, flat: Mapping[str, FlatPack], tenant_map: Mapping[str, str]
+    model: EnvironmentFile,
+    flat: Mapping[str, FlatPack],
+    tenant_map: Mapping[str, str],
+    shared: SharedPacks | None,
 ) -> View:
+    def view(pack_id: str) -> PackView:
+        pack = flat[pack_id]
+        if shared is None:
+            return _pack_view(pack)
+        return shared.expected(pack_id, pack, lambda: _pack_view(pack))
+
     return View(
         switches={spec.key: getattr(model, spec.key) for spec in ENGINE_SWITCHES},
-        packs={
-            pack_id: (
-                flat[pack_id].version,
-                {path: normal(s.value) for path, s in flat[pack_id].settings.items()},
-            )
-            for pack_id in model.packs
-        },
+        packs={pack_id: view(pack_id) for pack_id in model.packs},
         tenant_map=dict(tenant_map),
     )
 
@@ -263,8 +270,10 @@ def build_environment(
     flat: Mapping[str, FlatPack],
     *,
     source_commit: str | None,
+    shared: SharedPacks | None = None,
 ) -> EnvironmentOutput:
-    """The files of ``dist/<env>/`` for a repository that validated without errors."""
+    """The files of ``dist/<env>/`` for a repository that validated without errors; the
+    source's view of each pack comes from ``shared`` when given (made once per compile)."""
     model = env.model
     name = model.environment
     catalog, tenant_map, variables, delivered = environment_variables(repository, model, flat)
@@ -322,7 +331,7 @@ def build_environment(
         tenant_map_delivery=model.tenant_map_delivery,
         configmap_name=configmap.name,
         bundle=bundle,
-        expected=_expected(model, flat, tenant_map),
+        expected=_expected(model, flat, tenant_map, shared),
         locator=_source_locator(env, flat, repository),
         problems=[
             *_configmap_budget(

@@ -16,7 +16,7 @@ from pathlib import Path
 from dpm_policy.compile.commit import detect_source_commit
 from dpm_policy.compile.environment import EnvironmentOutput, build_environment
 from dpm_policy.compile.output import Staged, discard, stage, swap_in
-from dpm_policy.compile.verify import verify_outputs
+from dpm_policy.compile.verify import SharedPacks, verify_outputs
 from dpm_policy.errors import UsageError
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.model.types import DEFAULT_TENANT_MAP_DELIVERY, TenantMapDeliveryName
@@ -95,8 +95,12 @@ def compile_repository(
     commit = source_commit or detect_source_commit(root, ignore=target)
     flat = validation.flat  # flattened once, by validation
     names = list(dict.fromkeys(environments)) or sorted(known)
+    # A pack shipping to several environments is verified once (``SharedPacks``).
+    shared = SharedPacks()
     builds = [
-        build_environment(validation.repository, known[name], flat, source_commit=commit)
+        build_environment(
+            validation.repository, known[name], flat, source_commit=commit, shared=shared
+        )
         for name in names
     ]
     problems = list(validation.problems)
@@ -120,6 +124,7 @@ def compile_repository(
                     catalog=build.catalog,
                     locator=build.locator,
                     bundled=build.bundle is not None,
+                    shared=shared,
                 )
             )
         if _has_errors(problems):

@@ -18,8 +18,9 @@ is read in full, so nothing goes unchecked; the runtime's strictness stays as it
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +31,7 @@ from dpm_policy.load.yaml_source import Path as YamlPath
 from dpm_policy.load.yaml_source import YamlDocument
 from dpm_policy.problems import Position, Problem
 from dpm_policy.shown import setting_text
-from dpm_policy_runtime import PolicyConfigError, PolicyRuntime
+from dpm_policy_runtime import PolicyConfigError, PolicyPack, PolicyRuntime
 from dpm_policy_runtime.decimals import canonical_decimal
 from dpm_policy_runtime.env_files import read_variables
 from dpm_policy_runtime.fields import FIELDS_BY_PATH, GROUP_MAX_WEIGHT
@@ -40,6 +41,8 @@ from dpm_policy_runtime.variables import CATALOG_JSON, TENANT_MAP_JSON
 __all__ = [
     "Locator",
     "Normal",
+    "PackView",
+    "SharedPacks",
     "View",
     "bounds_problems",
     "compare_views",
@@ -78,6 +81,10 @@ def _shown(value: Normal) -> str:
     return setting_text(body)
 
 
+# A pack as compared: its version, and each dotted path it sets with its setting.
+PackView = tuple[str, Mapping[str, Normal]]
+
+
 @dataclass(frozen=True)
 class View:
     """What one reading of the configuration holds (or what the source says it must)."""
@@ -85,13 +92,18 @@ class View:
     # Switch key -> value, for each engine switch of the switch table.
     switches: Mapping[str, object]
     # pack id -> (version, dotted path -> setting)
-    packs: Mapping[str, tuple[str, Mapping[str, Normal]]]
+    packs: Mapping[str, PackView]
     tenant_map: Mapping[str, str]
     dropped: tuple[str, ...] = ()
 
 
-def view_of_runtime(runtime: PolicyRuntime) -> View:
-    """The runtime's snapshot as a :class:`View`."""
+def pack_view(pack: PolicyPack) -> PackView:
+    """A pack the runtime read, as compared."""
+    return pack.version, {path: normal(v) for path, v in pack.values.items()}
+
+
+def view_of_runtime(runtime: PolicyRuntime, *, leave_out: Collection[str] = ()) -> View:
+    """The runtime's snapshot as a :class:`View`, without the packs ``leave_out`` names."""
     return View(
         switches={
             spec.key: getattr(runtime, spec.snapshot)
@@ -99,12 +111,71 @@ def view_of_runtime(runtime: PolicyRuntime) -> View:
             if spec.snapshot is not None
         },
         packs={
-            pack_id: (pack.version, {path: normal(v) for path, v in pack.values.items()})
+            pack_id: pack_view(pack)
             for pack_id, pack in runtime.catalog.items()
+            if pack_id not in leave_out
         },
         tenant_map=dict(runtime.tenant_map),
         dropped=tuple(str(item) for item in runtime.dropped),
     )
+
+
+def _same_pack(one: PolicyPack, other: PolicyPack) -> bool:
+    """Whether two readings gave the same pack: version, and values of the same types (an
+    engine tells ``true`` from ``1``, which Python's equality does not)."""
+    return (
+        one.version == other.version
+        and one.values == other.values
+        and all(type(value) is type(other.values[path]) for path, value in one.values.items())
+    )
+
+
+class SharedPacks:
+    """The packs one compile has verified, so that a pack shipping to several environments is
+    verified once.
+
+    Every environment is still read whole through the runtime, as the engine reads it. But a
+    pack that a reading (strict, or the engine's) gives back exactly as an earlier
+    environment's same reading gave it, where the source states the same pack, would be
+    compared with the same result: it was found equal to its source, in bounds, and is not
+    compared again. The source's view of each flattened pack is likewise computed once.
+    """
+
+    def __init__(self) -> None:
+        # (strict, pack id) -> the pack as read back, and the source's view it was equal to.
+        self._verified: dict[tuple[bool, str], tuple[PolicyPack, PackView]] = {}
+        # pack id -> the flattened pack and its view (the same object: flattened once).
+        self._expected: dict[str, tuple[object, PackView]] = {}
+        self.compared = 0
+
+    def expected(self, pack_id: str, flat_pack: object, make: Callable[[], PackView]) -> PackView:
+        """The source's view of ``flat_pack``, made once for each flattened pack."""
+        found = self._expected.get(pack_id)
+        if found is not None and found[0] is flat_pack:
+            return found[1]
+        view = make()
+        self._expected[pack_id] = (flat_pack, view)
+        return view
+
+    def verified(self, strict: bool, runtime: PolicyRuntime, expected: View) -> set[str]:
+        """The packs of ``runtime`` already verified as they are, against the same source."""
+        found = set()
+        for pack_id, pack in runtime.catalog.items():
+            earlier = self._verified.get((strict, pack_id))
+            if (
+                earlier is not None
+                and _same_pack(earlier[0], pack)
+                and earlier[1] == expected.packs.get(pack_id)
+            ):
+                found.add(pack_id)
+        return found
+
+    def add(
+        self, strict: bool, runtime: PolicyRuntime, pack_ids: Collection[str], expected: View
+    ) -> None:
+        """Record the packs ``pack_ids`` of a reading that was found equal to its source."""
+        for pack_id in pack_ids:
+            self._verified[(strict, pack_id)] = (runtime.catalog[pack_id], expected.packs[pack_id])
 
 
 @dataclass(frozen=True)
@@ -303,11 +374,17 @@ def _variables_problem(
 
 
 def _read_back(
-    reading: str, variables: Mapping[str, str], strict: bool, expected: View, locator: Locator
+    reading: str,
+    variables: Mapping[str, str],
+    strict: bool,
+    expected: View,
+    locator: Locator,
+    shared: SharedPacks | None = None,
 ) -> list[Problem]:
-    """One reading of the variables through the runtime, compared with the source."""
+    """One reading of the variables through the runtime, compared with the source (the packs
+    ``shared`` has verified as they are read here, left out of the comparison)."""
     try:
-        view = view_of_runtime(PolicyRuntime.from_mapping(variables, strict=strict))
+        runtime = PolicyRuntime.from_mapping(variables, strict=strict)
     except PolicyConfigError as error:
         return [
             _problem(locator.of_environment(), f"{reading} refuses {item}")
@@ -315,20 +392,34 @@ def _read_back(
         ]
     except ValueError as error:
         return [_problem(locator.of_environment(), f"{reading} fails: {error}")]
-    problems = compare_views(expected, view, locator, reading)
+    done = shared.verified(strict, runtime, expected) if shared is not None else set()
+    view = view_of_runtime(runtime, leave_out=done)
+    rest = expected
+    if done:
+        packs = {pack_id: pack for pack_id, pack in expected.packs.items() if pack_id not in done}
+        rest = dataclasses.replace(expected, packs=packs)
+    problems = compare_views(rest, view, locator, reading)
     if strict:
         problems.extend(bounds_problems(view, locator))
+    if shared is not None:
+        shared.compared += len(view.packs)
+        if not problems:
+            shared.add(strict, runtime, view.packs.keys(), expected)
     return problems
 
 
 def _read_both(
-    name: str, variables: Mapping[str, str], expected: View, locator: Locator
+    name: str,
+    variables: Mapping[str, str],
+    expected: View,
+    locator: Locator,
+    shared: SharedPacks | None = None,
 ) -> list[Problem]:
     """The strict reading and the engine's own, compared with the source."""
     problems: list[Problem] = []
     for strict in (True, False):
         reading = f"{name} ({'strict' if strict else 'engine'} read)"
-        problems.extend(_read_back(reading, variables, strict, expected, locator))
+        problems.extend(_read_back(reading, variables, strict, expected, locator, shared))
     return problems
 
 
@@ -342,10 +433,13 @@ def verify_outputs(
     locator: Locator,
     label: str,
     bundled: bool = False,
+    shared: SharedPacks | None = None,
 ) -> list[Problem]:
     """Read the files in ``directory`` back; every problem found (empty when all agree).
 
-    With ``bundled``, the Kustomize bundle is read back too (:mod:`.verify_bundle`).
+    With ``bundled``, the Kustomize bundle is read back too (:mod:`.verify_bundle`). With
+    ``shared``, the packs verified for another environment of the same compile, read back the
+    same here, are not compared again.
 
     ``variables`` are all the compiled ones (``env.json``); ``delivered`` those that
     ``dpm-policy.env`` and ``configmap.yaml`` hold. ``label`` names the output in messages (the
@@ -385,5 +479,5 @@ def verify_outputs(
     # where it goes through Postgres), as read by the runtime's own file readers; the
     # runtime's parse is a function of those strings alone, so reading env.json's
     # through it, strictly and as the engine would, reads every file.
-    problems.extend(_read_both(f"{label}/env.json", raw["env.json"], expected, locator))
+    problems.extend(_read_both(f"{label}/env.json", raw["env.json"], expected, locator, shared))
     return problems
