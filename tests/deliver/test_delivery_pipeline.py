@@ -1,8 +1,10 @@
 """The delivery pipeline end to end, run locally step by step as the workflows run it.
 
-The steps are the commands of docs/delivery.md ("By hand"), one table below, run with bash in a
-real git checkout, against a real PostgreSQL server (one
-database per environment) and a local bare repository as the GitOps remote:
+Each step is the ``run`` line of a step of .github/workflows (a ``make`` target, see
+tests/workflows), read from the workflow file and run with bash as GitHub runs it, in a real git
+checkout, against a real PostgreSQL server (one database per environment) and a local bare
+repository as the GitOps remote. ``SETUP= BIN=...`` in MAKEFLAGS makes the targets use this
+interpreter's tools instead of installing them:
 
 merge A (a new pack, a tenant moved to it) -> plan -> apply -> deliver -> render with Kustomize
 -> validate; merge B (a pack removed) -> prune refused while the delivered bundle names it ->
@@ -12,22 +14,24 @@ A -> the delivered bundle is byte for byte A's and Postgres holds A's rows.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
-from git_repos import commit_all, copy_content, git, git_env, init_repo
+from git_repos import REPO_ROOT, commit_all, copy_content, git, git_env, init_repo
 from kube_tools import kustomize, lay_out_overlay, validate_objects
 from postgres_server import PostgresServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.git]
 
+WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 ENVIRONMENTS = ("dev", "uat", "prod")
 NEW_PACK = """\
 # yaml-language-server: $schema=../schema/policy-pack.schema.json
@@ -47,45 +51,11 @@ workflow_policy:
 """
 
 
-# The pipeline's steps, by (stage, job, step), exactly as a person runs them (docs/delivery.md).
-STEPS: dict[tuple[str, str], dict[str, str]] = {
-    ("main.yml", "compile"): {
-        "Validate": "dpm-policy validate",
-        "Compile": 'dpm-policy compile --source-commit "$GITHUB_SHA"',
-    },
-    ("deliver.yml", "deliver"): {
-        "Plan": (
-            'dpm-policy publish --env "$DPM_ENVIRONMENT" --plan | tee -a "$GITHUB_STEP_SUMMARY"'
-        ),
-        "Apply": 'dpm-policy publish --env "$DPM_ENVIRONMENT" --apply',
-        "Deliver": (
-            'dpm-policy deliver --env "$DPM_ENVIRONMENT" --to "$GITOPS_URL" '
-            '--branch "$GITOPS_BRANCH"'
-        ),
-        "Prune": (
-            'dpm-policy publish --env "$DPM_ENVIRONMENT" --apply --prune '
-            '--delivered-to "$GITOPS_URL" --branch "$GITOPS_BRANCH"'
-        ),
-    },
-    ("drift.yml", "drift"): {
-        "Compile": 'dpm-policy compile --env "$DPM_ENVIRONMENT"',
-        "Catalog drift": (
-            'dpm-policy publish --env "$DPM_ENVIRONMENT" --check | tee -a "$GITHUB_STEP_SUMMARY"'
-        ),
-        "Bundle drift": (
-            'dpm-policy deliver --env "$DPM_ENVIRONMENT" --to "$GITOPS_URL" '
-            '--branch "$GITOPS_BRANCH" --check | tee -a "$GITHUB_STEP_SUMMARY"'
-        ),
-    },
-    ("rollback.yml", "compile"): {
-        "On main": "git merge-base --is-ancestor HEAD origin/main",
-        "Compile": 'dpm-policy compile --source-commit "$(git rev-parse HEAD)"',
-    },
-}
-
-
-def _steps(workflow: str, job: str) -> dict[str, str]:
-    return STEPS[(workflow, job)]
+def _step(workflow: str, job: str, name: str) -> dict[str, Any]:
+    document = yaml.safe_load((WORKFLOWS / workflow).read_text(encoding="utf-8"))
+    steps = document["jobs"][job]["steps"]
+    (step,) = [step for step in steps if step.get("name") == name]
+    return dict(step)
 
 
 @dataclass(frozen=True)
@@ -103,22 +73,26 @@ class Pipeline:
     dsns: dict[str, str]
     summary: Path
 
-    def run(self, workflow: str, job: str, name: str, environment: str = "") -> Step:
-        script = _steps(workflow, job)[name]
+    def run(self, workflow: str, job: str, name: str, environment: str = "", **inputs: str) -> Step:
+        """The step's script; ``inputs`` give the values of its own ``env:`` entries."""
+        step = _step(workflow, job, name)
+        assert set(step.get("env", {})) == set(inputs), (name, step.get("env"))
         env = git_env(self.checkout.parent)
         env.update(
-            PATH=f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
-            GITHUB_SHA=git(self.checkout, "rev-parse", "HEAD").stdout.strip(),
+            # The targets use this interpreter's tools as they are (no install, no network).
+            MAKEFLAGS=f"SETUP= BIN={Path(sys.executable).parent}",
             GITHUB_STEP_SUMMARY=str(self.summary),
+            # The job's env: what deliver.yml and drift.yml take from the GitHub Environment.
             DPM_ENVIRONMENT=environment,
             DPM_POLICY_PACK_POSTGRES_DSN=self.dsns.get(environment, ""),
             GITOPS_URL=str(self.gitops),
             GITOPS_BRANCH="main",
         )
+        env.update(inputs)
         self.summary.write_text("")
         # GitHub runs a step's script as: bash --noprofile --norc -eo pipefail {0}
         done = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
             cwd=self.checkout,
             env=env,
             capture_output=True,
@@ -127,14 +101,13 @@ class Pipeline:
         )
         return Step(done.returncode, done.stdout + done.stderr)
 
-    def ok(self, workflow: str, job: str, name: str, environment: str = "") -> str:
-        step = self.run(workflow, job, name, environment)
+    def ok(self, workflow: str, job: str, name: str, environment: str = "", **inputs: str) -> str:
+        step = self.run(workflow, job, name, environment, **inputs)
         assert step.code == 0, f"{workflow} {name} ({environment}) failed:\n{step.out}"
         return step.out
 
     def compile(self) -> None:
-        for name in ("Validate", "Compile"):
-            self.ok("main.yml", "compile", name)
+        self.ok("main.yml", "compile", "Validate and compile")
 
     def deliver_steps(self, environment: str, *names: str) -> None:
         for name in names:
@@ -175,13 +148,29 @@ def _ship(pack: str) -> Callable[[str], str]:
 
 @pytest.fixture
 def pipeline(tmp_path: Path, postgres_server: PostgresServer) -> Pipeline:
-    source = init_repo(copy_content(tmp_path / "source"))
-    commit_all(source, "the repository as it is")
+    source = copy_content(tmp_path / "source")
+    for name in ("Makefile", ".gitignore"):
+        shutil.copy(REPO_ROOT / name, source / name)
+    commit_all(init_repo(source), "the repository as it is")
     gitops = tmp_path / "gitops.git"
     gitops.mkdir()
     git(gitops, "init", "--quiet", "--bare", "--initial-branch=main")
     dsns = {name: postgres_server.test_dsn(postgres_server.new_database()) for name in ENVIRONMENTS}
     return Pipeline(source, gitops, dsns, tmp_path / "summary.md")
+
+
+def test_the_steps_are_make_targets() -> None:
+    """What this test runs is what the workflows run: make targets, nothing else."""
+    for workflow, job, name in (
+        ("main.yml", "compile", "Validate and compile"),
+        ("deliver.yml", "deliver", "Plan"),
+        ("deliver.yml", "deliver", "Apply"),
+        ("deliver.yml", "deliver", "Deliver"),
+        ("deliver.yml", "deliver", "Prune"),
+        ("drift.yml", "drift", "Drift"),
+        ("rollback.yml", "compile", "Compile the commit"),
+    ):
+        assert _step(workflow, job, name)["run"].startswith("make "), (workflow, name)
 
 
 def test_merge_deliver_prune_drift_and_rollback(pipeline: Pipeline, tmp_path: Path) -> None:
@@ -202,7 +191,9 @@ def test_merge_deliver_prune_drift_and_rollback(pipeline: Pipeline, tmp_path: Pa
 
     # The bundle may not name a pack before Postgres holds it (prod delivers its catalog there).
     refused = pipeline.run("deliver.yml", "deliver", "Deliver", "prod")
-    assert refused.code == 1
+    # make fails a target with 2; the tool's own exit code is in make's last line.
+    assert refused.code != 0
+    assert "deliver] Error 1" in refused.out
     assert "missing from the engine's catalog" in refused.out
     assert "dpm_income_v1" in refused.out
 
@@ -210,6 +201,7 @@ def test_merge_deliver_prune_drift_and_rollback(pipeline: Pipeline, tmp_path: Pa
         pipeline.ok("deliver.yml", "deliver", "Plan", name)
         summary = pipeline.summary.read_text()
         assert "+ insert dpm_income_v1" in summary
+        assert "publish --plan" in summary
         pipeline.deliver_steps(name, "Apply", "Deliver", "Prune")
         overlay = lay_out_overlay(tmp_path / f"render-a-{name}", name, source / "dist" / name)
         rendered = kustomize(overlay)
@@ -243,37 +235,69 @@ def test_merge_deliver_prune_drift_and_rollback(pipeline: Pipeline, tmp_path: Pa
     assert "dpm_growth_v1" in _rows(pipeline.dsns["prod"])  # apply only upserts
     delivered_tip = git(gitops, "rev-parse", "main").stdout.strip()
     early = pipeline.run("deliver.yml", "deliver", "Prune", "prod")
-    assert early.code == 1
+    assert early.code != 0
+    assert "prune] Error 1" in early.out
     assert "dpm_growth_v1" in early.out
     assert delivered_tip[:12] in early.out
+    assert "dpm_growth_v1" in pipeline.summary.read_text()
     assert "dpm_growth_v1" in _rows(pipeline.dsns["prod"])
     pipeline.deliver_steps("prod", "Deliver", "Prune")
     assert "dpm_growth_v1" not in _rows(pipeline.dsns["prod"])
 
-    # -- a row edited by hand: the drift alarm names it --------------------------------------
+    # -- a row edited by hand: the drift alarm names it in the summary -----------------------
     import psycopg
 
     with psycopg.connect(pipeline.dsns["prod"]) as connection:
         connection.execute(
             "UPDATE dpm_policy_packs SET version = '99' WHERE policy_pack_id = 'dpm_standard_v1'"
         )
-    pipeline.ok("drift.yml", "drift", "Compile", "prod")
-    drift = pipeline.run("drift.yml", "drift", "Catalog drift", "prod")
-    assert drift.code == 1
-    assert "dpm_standard_v1" in pipeline.summary.read_text()
-    assert pipeline.run("drift.yml", "drift", "Bundle drift", "prod").code == 0
+    drift = pipeline.run("drift.yml", "drift", "Drift", "prod")
+    assert drift.code != 0
+    summary = pipeline.summary.read_text()
+    assert "catalog drift prod" in summary
+    assert "dpm_standard_v1" in summary
+    # The bundle was checked too, and holds what main compiles.
+    assert "bundle drift prod" in summary
+    assert "prod: no drift" in summary
 
-    # -- rollback to A ----------------------------------------------------------------------
+    # -- rollback to A, from a checkout of main as the workflow makes it ---------------------
     rollback = tmp_path / "rollback"
     git(tmp_path, "clone", "--quiet", str(source), str(rollback))
-    git(rollback, "checkout", "--quiet", "--detach", commit_a)
     back = Pipeline(rollback, gitops, pipeline.dsns, pipeline.summary)
-    for name in ("On main", "Compile"):
-        back.ok("rollback.yml", "compile", name)
+    back.ok(
+        "rollback.yml",
+        "compile",
+        "Compile the commit",
+        "prod",
+        COMMIT=commit_a,
+        DPM_ENVIRONMENT="prod",
+    )
     back.deliver_steps("prod", "Plan", "Apply", "Deliver", "Prune")
     assert _delivered(gitops, "prod") == delivered_a
     assert _rows(pipeline.dsns["prod"]) == rows_a
-    # The drift check now compares with main, which is B: it says so.
-    shutil.rmtree(source / "dist")
-    pipeline.ok("drift.yml", "drift", "Compile", "prod")
-    assert pipeline.run("drift.yml", "drift", "Bundle drift", "prod").code == 1
+    # The drift alarm now compares with main, which is B: it says so.
+    drift = pipeline.run("drift.yml", "drift", "Drift", "prod")
+    assert drift.code != 0
+    assert "prod: drift" in pipeline.summary.read_text()
+
+
+def test_rollback_refuses_a_commit_that_is_not_on_main(pipeline: Pipeline, tmp_path: Path) -> None:
+    source = pipeline.checkout
+    git(source, "checkout", "--quiet", "-b", "elsewhere")
+    (source / "packs" / "dpm_income_v1.yaml").write_text(NEW_PACK)
+    stray = commit_all(source, "a commit main never held")
+    git(source, "checkout", "--quiet", "main")
+    rollback = tmp_path / "rollback"
+    git(tmp_path, "clone", "--quiet", "--no-single-branch", str(source), str(rollback))
+    back = Pipeline(rollback, pipeline.gitops, pipeline.dsns, pipeline.summary)
+    refused = back.run(
+        "rollback.yml",
+        "compile",
+        "Compile the commit",
+        "prod",
+        COMMIT=stray,
+        DPM_ENVIRONMENT="prod",
+    )
+    assert refused.code != 0
+    assert f"rollback: {stray} is not a commit of origin/main" in refused.out
+    assert not (rollback / "dist").exists()

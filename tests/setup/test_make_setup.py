@@ -54,7 +54,8 @@ def test_make_setup_installs_the_tool_and_its_runtime_dependencies_only(tmp_path
         check=True,
     ).stdout.lower()
     installed = {line.split("==")[0].replace("_", "-") for line in listed.splitlines()}
-    assert {"dpm-policy", "dpm-policy-runtime", "pydantic", "pyyaml", "ruamel.yaml"} <= installed
+    runs = {"dpm-policy", "dpm-policy-runtime", "pydantic", "pyyaml", "ruamel.yaml", "psycopg"}
+    assert runs <= installed
     assert not installed & set(DEVELOPMENT_ONLY), sorted(installed & set(DEVELOPMENT_ONLY))
     ran = subprocess.run(
         [str(checkout / ".venv" / "bin" / "dpm-policy"), "--version"],
