@@ -153,11 +153,42 @@ def test_no_bundle_without_a_kubernetes_block(tmp_path: Path) -> None:
     end = text.index("packs:")
     path.write_text(text[:start] + text[end:])
     _compile(root, tmp_path / "dist")
-    assert read_bundle(tmp_path / "dist" / "dev") == {
-        "env.json": (tmp_path / "dist" / "dev" / "env.json").read_bytes()
-    }
+    assert read_bundle(tmp_path / "dist" / "dev") == {}
     assert "bundle" not in json.loads((tmp_path / "dist" / "dev" / "manifest.json").read_text())
     assert read_bundle(tmp_path / "dist" / "uat").keys() > {"kustomization.yaml"}
+
+
+def test_a_tenant_map_in_postgres_leaves_the_snapshot_out_of_the_bundle(tmp_path: Path) -> None:
+    """PostgresSource reads the map from Postgres: env.json, which may hold any number of
+    tenants, is neither generated into a ConfigMap nor mounted."""
+    root = copy_content(tmp_path / "repo")
+    path = root / "environments" / "dev.yaml"
+    path.write_text(
+        path.read_text().replace("\nkubernetes:", "tenant_map_delivery: postgres\n\nkubernetes:")
+    )
+    _compile(root, tmp_path / "dist")
+    folder = tmp_path / "dist" / "dev"
+    bundle = read_bundle(folder)
+    assert "env.json" not in bundle
+    assert (folder / "env.json").is_file()
+    assert "variables/DPM_TENANT_POLICY_PACK_MAP_JSON" not in bundle
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["bundle"]["content_hash"] == content_hash(bundle)
+    assert list(manifest["bundle"]["configmaps"]) == ["dpm-policy-dev-variables"]
+    overlay = lay_out_overlay(tmp_path / "gitops", "dev", folder)
+    rendered = kustomize(overlay)
+    validate_objects(rendered, tmp_path)
+    objects = _objects(rendered)
+    assert ("ConfigMap", "dpm-policy-dev-snapshot") not in objects
+    (container,) = objects[("Deployment", "dpm-engine")]["spec"]["template"]["spec"]["containers"]
+    assert "DPM_TENANT_POLICY_PACK_MAP_JSON" not in {entry["name"] for entry in container["env"]}
+    assert not [
+        mount for mount in container.get("volumeMounts", []) if mount["name"] == "dpm-policy"
+    ]
+    delivered = read_variables(folder / "dpm-policy.env", strict=True)
+    assert verify_bundle(folder, environment="dev", delivered=delivered, snapshot=False) == []
+    # Read back as a bundle that mounts env.json, it is refused.
+    assert verify_bundle(folder, environment="dev", delivered=delivered) != []
 
 
 def test_read_back_names_a_variable_edited_in_the_bundle(compiled: Path, tmp_path: Path) -> None:

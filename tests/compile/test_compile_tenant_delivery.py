@@ -30,12 +30,21 @@ MANY = 2_000
 PACK = "dpm_discretionary_balanced_growth_with_tax_awareness_v1"
 
 
-def _repository(root: Path, tenants: int, delivery: str | None) -> Path:
+def _repository(
+    root: Path, tenants: int, delivery: str | None, *, kubernetes: bool = False
+) -> Path:
+    dev = environment("dev", [PACK], default=PACK, tenant_map_delivery=delivery)
+    if kubernetes:
+        dev["kubernetes"] = {
+            "namespace": "dpm-dev",
+            "deployment": "dpm-engine",
+            "container": "engine",
+        }
     return write_repository(
         root,
         packs=[pack(PACK, turnover_policy={"max_turnover_pct": "0.1"})],
         tenants=[tenant(f"tenant_{index:06d}", PACK) for index in range(tenants)],
-        environments=[environment("dev", [PACK], default=PACK, tenant_map_delivery=delivery)],
+        environments=[dev],
     )
 
 
@@ -171,8 +180,12 @@ def test_a_mounted_file_over_one_mebibyte_fails_with_the_fix(tmp_path: Path, run
 
 @pytest.mark.slow
 def test_fifty_thousand_tenants_compile_with_postgres_delivery(tmp_path: Path) -> None:
-    root = _repository(tmp_path / "repo", 50_000, "postgres")
+    """Also as a Kustomize bundle: it mounts no env.json (several MiB here), only variables."""
+    root = _repository(tmp_path / "repo", 50_000, "postgres", kubernetes=True)
     result = compile_repository(root=root, out=tmp_path / "dist")
     assert result.ok, result.problems[:3]
-    runtime = PolicyRuntime.from_file(tmp_path / "dist" / "dev" / "env.json")
+    folder = tmp_path / "dist" / "dev"
+    runtime = PolicyRuntime.from_file(folder / "env.json")
     assert len(runtime.tenant_map) == 50_000
+    assert (folder / "env.json").stat().st_size > 1_048_576
+    assert list(_manifest(folder)["bundle"]["configmaps"]) == ["dpm-policy-dev-variables"]

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from dpm_policy.cli import main
+from dpm_policy.compile.bundle import SNAPSHOT, read_bundle
+from dpm_policy.deliver import named_packs
 from git_repos import copy_content, git
 
 pytestmark = pytest.mark.git
@@ -65,3 +67,19 @@ def test_plain_apply_needs_no_delivery(dist: Path, capsys: pytest.CaptureFixture
     capsys.readouterr()
     assert _publish(dist, "--apply") == 2
     assert "cannot connect" in capsys.readouterr().err
+
+
+def test_a_bundle_without_a_snapshot_names_the_packs_its_variables_name(
+    dist: Path, tmp_path: Path
+) -> None:
+    """Under tenant_map_delivery: postgres the bundle mounts no env.json: what it names is in
+    its variables (the default pack, and the catalog where it is delivered as a variable)."""
+    files = read_bundle(dist / "dev")
+    without = {path: data for path, data in files.items() if path != SNAPSHOT}
+    assert named_packs(without) == named_packs(files)
+    variables_only = {
+        path: data for path, data in read_bundle(dist / "prod").items() if path != SNAPSHOT
+    }
+    # prod delivers its catalog through Postgres: its variables name the default and the
+    # tenants' packs.
+    assert "dpm_standard_v1" in named_packs(variables_only)

@@ -292,7 +292,9 @@ def build_environment(
             environment=name,
             workload=model.kubernetes,
             delivered=delivered,
-            env_json=env_json,
+            # PostgresSource reads the tenant map and the catalog from Postgres; env.json,
+            # which holds any number of tenants, is then not mounted.
+            env_json=None if model.tenant_map_delivery == "postgres" else env_json,
             source_commit=source_commit,
         )
     )

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from dpm_policy.compile.bundle import SNAPSHOT
 from dpm_policy.compile.commit import detect_source_commit
 from dpm_policy.compile.environment import EnvironmentOutput, build_environment
 from dpm_policy.compile.output import Staged, discard, stage, swap_in
@@ -125,6 +126,7 @@ def compile_repository(
                     locator=build.locator,
                     bundled=build.bundle is not None,
                     shared=shared,
+                    snapshot=build.bundle is not None and SNAPSHOT in build.bundle.files,
                 )
             )
         if _has_errors(problems):

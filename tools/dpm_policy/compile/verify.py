@@ -434,12 +434,14 @@ def verify_outputs(
     label: str,
     bundled: bool = False,
     shared: SharedPacks | None = None,
+    snapshot: bool = True,
 ) -> list[Problem]:
     """Read the files in ``directory`` back; every problem found (empty when all agree).
 
-    With ``bundled``, the Kustomize bundle is read back too (:mod:`.verify_bundle`). With
-    ``shared``, the packs verified for another environment of the same compile, read back the
-    same here, are not compared again.
+    With ``bundled``, the Kustomize bundle is read back too (:mod:`.verify_bundle`), with
+    ``env.json`` mounted or, with ``snapshot`` false, not. With ``shared``, the packs verified
+    for another environment of the same compile, read back the same here, are not compared
+    again.
 
     ``variables`` are all the compiled ones (``env.json``); ``delivered`` those that
     ``dpm-policy.env`` and ``configmap.yaml`` hold. ``label`` names the output in messages (the
@@ -471,7 +473,9 @@ def verify_outputs(
     if bundled:
         problems.extend(
             _problem(locator.of_environment("kubernetes"), f"{label}: {message}")
-            for message in verify_bundle(directory, environment=label, delivered=delivered)
+            for message in verify_bundle(
+                directory, environment=label, delivered=delivered, snapshot=snapshot
+            )
         )
     if problems:
         return problems

@@ -1,9 +1,10 @@
 """Read the Kustomize bundle back as Kustomize will, and compare it with what was compiled.
 
 The variables are read through ``kustomization.yaml``'s generator (``KEY=path`` entries, each
-file's bytes the value), the snapshot generator must hold ``env.json`` alone, the component's
-patch must give the container every delivered variable from the variables ConfigMap and mount
-the snapshot where the runtime watches it, and ``provenance.yaml`` must carry the hash of the
+file's bytes the value), the snapshot generator, when the bundle has one, must hold
+``env.json`` alone, the component's patch must give the container every delivered variable
+from the variables ConfigMap and mount the snapshot (or nothing) where the runtime watches it,
+and ``provenance.yaml`` must carry the hash of the
 files as written. Rendering with the real Kustomize is the tests' job (tests/compile); this is
 the check every compile runs, without it.
 """
@@ -30,7 +31,6 @@ from dpm_policy.compile.bundle import (
 from dpm_policy.load import libyaml
 
 __all__ = ["verify_bundle"]
-
 
 
 class _Unreadable(ValueError):
@@ -72,18 +72,34 @@ def _generated_variables(files: Mapping[str, bytes], entries: list[str]) -> dict
     return values
 
 
-def _patched_container(patch: dict[str, object]) -> tuple[dict[str, object], list[object]]:
+def _patched_container(patch: dict[str, object]) -> tuple[dict[str, object], dict[str, object]]:
     spec = _mapping(_mapping(patch.get("spec"), "spec").get("template"), "spec.template")
     pod = _mapping(spec.get("spec"), "spec.template.spec")
     containers = _list(pod.get("containers"), "containers")
-    return _mapping(containers[0], "the container"), _list(pod.get("volumes"), "volumes")
+    return _mapping(containers[0], "the container"), pod
+
+
+def _check_mount(
+    container: dict[str, object], pod: dict[str, object], environment: str, snapshot: bool
+) -> list[str]:
+    if not snapshot:
+        if "volumeMounts" in container or "volumes" in pod:
+            return [f"{PATCH} mounts a volume, but the bundle has no snapshot"]
+        return []
+    mounts = _list(container.get("volumeMounts"), "volumeMounts")
+    volume = _mapping(_list(pod.get("volumes"), "volumes")[0], "the volume")
+    config_map = _mapping(volume.get("configMap"), "the volume's configMap")
+    mount = _mapping(mounts[0], "the volume mount")
+    if config_map.get("name") != snapshot_name(environment) or mount.get("mountPath") != MOUNT_PATH:
+        return [f"{PATCH} does not mount {snapshot_name(environment)} at {MOUNT_PATH}"]
+    return []
 
 
 def _check_patch(
-    patch: dict[str, object], environment: str, delivered: Mapping[str, str]
+    patch: dict[str, object], environment: str, delivered: Mapping[str, str], snapshot: bool
 ) -> list[str]:
     found: list[str] = []
-    container, volumes = _patched_container(patch)
+    container, pod = _patched_container(patch)
     wired: list[str] = []
     for item in _list(container.get("env"), "env"):
         entry = _mapping(item, "an env entry")
@@ -99,16 +115,13 @@ def _check_patch(
             f"{PATCH} wires {', '.join(wired) or 'no variable'}, not the delivered "
             f"{', '.join(delivered)}"
         )
-    mounts = _list(container.get("volumeMounts"), "volumeMounts")
-    volume = _mapping(volumes[0], "the volume")
-    config_map = _mapping(volume.get("configMap"), "the volume's configMap")
-    mount = _mapping(mounts[0], "the volume mount")
-    if config_map.get("name") != snapshot_name(environment) or mount.get("mountPath") != MOUNT_PATH:
-        found.append(f"{PATCH} does not mount {snapshot_name(environment)} at {MOUNT_PATH}")
+    found.extend(_check_mount(container, pod, environment, snapshot))
     return found
 
 
-def _check(directory: Path, environment: str, delivered: Mapping[str, str]) -> list[str]:
+def _check(
+    directory: Path, environment: str, delivered: Mapping[str, str], snapshot: bool
+) -> list[str]:
     files = read_bundle(directory)
     found: list[str] = []
     generators = _generators(_load(files, KUSTOMIZATION))
@@ -123,18 +136,23 @@ def _check(directory: Path, environment: str, delivered: Mapping[str, str]) -> l
             f"the bundle's variables ConfigMap does not hold the compiled variables exactly "
             f"(differs in: {', '.join(differing)})"
         )
-    if generators.get(snapshot_name(environment)) != [SNAPSHOT]:
+    if snapshot and generators.get(snapshot_name(environment)) != [SNAPSHOT]:
         found.append(f"the bundle's snapshot ConfigMap does not hold {SNAPSHOT} alone")
-    found.extend(_check_patch(_load(files, PATCH), environment, delivered))
+    if not snapshot and (SNAPSHOT in files or snapshot_name(environment) in generators):
+        found.append(f"the bundle holds {SNAPSHOT}, which tenant_map_delivery: postgres leaves out")
+    found.extend(_check_patch(_load(files, PATCH), environment, delivered, snapshot))
     annotations = _mapping(_load(files, PROVENANCE).get("annotations"), "annotations")
     if annotations.get(CONTENT_HASH_KEY) != content_hash(files):
         found.append(f"{PROVENANCE} does not carry the content hash of the bundle as written")
     return found
 
 
-def verify_bundle(directory: Path, *, environment: str, delivered: Mapping[str, str]) -> list[str]:
-    """Every way the bundle in ``directory`` differs from what was compiled (empty if none)."""
+def verify_bundle(
+    directory: Path, *, environment: str, delivered: Mapping[str, str], snapshot: bool = True
+) -> list[str]:
+    """Every way the bundle in ``directory`` differs from what was compiled (empty if none);
+    ``snapshot``: whether it was compiled with ``env.json`` mounted."""
     try:
-        return _check(directory, environment, delivered)
+        return _check(directory, environment, delivered, snapshot)
     except (OSError, KeyError, IndexError, UnicodeError, yaml.YAMLError, _Unreadable) as error:
         return [f"cannot read back the bundle: {error}"]

@@ -14,6 +14,7 @@ from dpm_policy.compile.bundle import (
     KUSTOMIZATION,
     PROVENANCE,
     SNAPSHOT,
+    VARIABLES_DIR,
     content_hash,
     read_bundle,
 )
@@ -87,15 +88,25 @@ def load_compiled(dist: Path, environment: str) -> tuple[Bundle, str]:
 
 
 def named_packs(files: Mapping[str, bytes]) -> set[str]:
-    """The packs a bundle names: those its snapshot ships (a request may select any of them
-    by id), its default pack and every tenant's pack."""
-    if SNAPSHOT not in files:
-        return set()
-    # The engine's own lenient reading: what it would resolve is what it names.
-    variables = variables_from_bytes(files[SNAPSHOT], SNAPSHOT, strict=False)
-    runtime = PolicyRuntime.from_mapping(variables, strict=False)
-    named = set(runtime.catalog)
-    if runtime.default_policy_pack_id is not None:
-        named.add(runtime.default_policy_pack_id)
-    named.update(runtime.tenant_map.values())
+    """The packs a bundle names, in its variables and in its snapshot if it has one: those
+    they ship (a request may select any of them by id), the default pack and every tenant's
+    pack."""
+    prefix = f"{VARIABLES_DIR}/"
+    readings = [
+        {
+            path.removeprefix(prefix): data.decode("utf-8", "replace")
+            for path, data in files.items()
+            if path.startswith(prefix)
+        }
+    ]
+    if SNAPSHOT in files:
+        readings.append(variables_from_bytes(files[SNAPSHOT], SNAPSHOT, strict=False))
+    named: set[str] = set()
+    for variables in readings:
+        # The engine's own lenient reading: what it would resolve is what it names.
+        runtime = PolicyRuntime.from_mapping(variables, strict=False)
+        named.update(runtime.catalog)
+        if runtime.default_policy_pack_id is not None:
+            named.add(runtime.default_policy_pack_id)
+        named.update(runtime.tenant_map.values())
     return named
