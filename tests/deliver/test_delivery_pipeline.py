@@ -301,3 +301,19 @@ def test_rollback_refuses_a_commit_that_is_not_on_main(pipeline: Pipeline, tmp_p
     assert refused.code != 0
     assert f"rollback: {stray} is not a commit of origin/main" in refused.out
     assert not (rollback / "dist").exists()
+
+
+def test_a_delivery_target_names_the_variable_it_lacks(tmp_path: Path) -> None:
+    """make stops before running anything when GITOPS_URL is not set, and says how to set it."""
+    env = git_env(tmp_path)
+    env.pop("GITOPS_URL", None)
+    done = subprocess.run(
+        ["make", "--no-print-directory", "deliver", "ENV=dev", "SETUP="],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "GITOPS_URL is not set: the GitOps repository; export GITOPS_URL=URL" in done.stderr

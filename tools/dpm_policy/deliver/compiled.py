@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -20,6 +21,7 @@ from dpm_policy.compile.bundle import (
 )
 from dpm_policy.compile.configmap import COMMIT_KEY
 from dpm_policy.deliver.errors import DeliveryError
+from dpm_policy.load import libyaml
 from dpm_policy_runtime import PolicyRuntime
 from dpm_policy_runtime.env_files import variables_from_bytes
 
@@ -47,7 +49,7 @@ def bundle_from_files(files: Mapping[str, bytes]) -> Bundle:
     claimed: str | None = None
     commit: str | None = None
     try:
-        document = yaml.safe_load(files[PROVENANCE].decode("utf-8"))
+        document: Any = libyaml.load(files[PROVENANCE].decode("utf-8"))
         annotations = document["annotations"]
         claimed = str(annotations[CONTENT_HASH_KEY])
         commit = annotations.get(COMMIT_KEY)
