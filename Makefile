@@ -11,8 +11,7 @@ FORMAT ?= text
 # compile: the environments to build (default: every one), e.g. ENV=prod.
 ENV ?=
 # review, rules, check-pr: the commit the change is compared with; review and check-pr write the
-# report to REPORT,
-# its header naming the sides BASE_LABEL and HEAD_LABEL when given.
+# report to REPORT, its header naming the sides BASE_LABEL and HEAD_LABEL when given.
 BASE ?= origin/main
 REPORT ?= /dev/stdout
 # What the targets install first; empty to use the tools already in BIN as they are
@@ -36,8 +35,8 @@ require = $(if $(strip $($(1))),,$(error $(1) is not set: $(2)))
 # SUMMARY as a titled text block; COMMAND's exit status is the recipe's.
 in_summary = { printf '**%s**\n\n```text\n' '$(1)'; status=0; $(2) 2>&1 || status=$$?; \
 	printf '```\n\n'; exit $$status; } | tee -a "$(SUMMARY)"
-# review, rules, check-pr: GitHub's answers for the pull request and its reviews (gh api), both or neither;
-# with them the required approvals are checked.
+# review, rules, check-pr: GitHub's answers for the pull request and its reviews (gh api), both
+# or neither; with them the required approvals are checked.
 PULL_REQUEST ?=
 REVIEWS ?=
 APPROVALS = $(if $(REVIEWS),--pull-request "$(PULL_REQUEST)" --reviews "$(REVIEWS)")
