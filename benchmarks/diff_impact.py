@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                 # The child imports the tool from PYTHONPATH first: this version's sources.
                 os.environ["PYTHONPATH"] = f"{tree / 'runtime'}{os.pathsep}{tree / 'tools'}"
                 for step in ("compile", "diff"):
-                    figure = run._measure(step, root, out, tree)
+                    figure = run._measure(step, root, out, tree, "lift-budget")
                     print(f"round {round_ + 1}: {name:>6} {step:<7} {figure.cpu:7.2f} s CPU")
                     if step == "diff":
                         diffs[name].append(figure.cpu)

@@ -27,7 +27,12 @@ def _script(name: str, *args: str) -> str:
 
 @pytest.mark.slow
 def test_run_quick_completes_every_step() -> None:
-    assert "| quick |" in _script("run.py", "--quick")
+    out = _script("run.py", "--quick")
+    assert "| quick |" in out
+    # Every figure of the pull-request targets, and the profile of the gate.
+    for heading in ("gate (check) s", "gate peak MiB", "fmt --check s", "vs 1 compile"):
+        assert heading in out
+    assert "| the whole gate |" in out
 
 
 @pytest.mark.slow
