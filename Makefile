@@ -97,9 +97,10 @@ check-pr: $(SETUP)
 		$(if $(BASE_LABEL),--base-label "$(BASE_LABEL)") \
 		$(if $(HEAD_LABEL),--head-label "$(HEAD_LABEL)")
 
-## lint: ruff, mypy (strict, on the package) and the generated-file checks
+## lint: ruff (lint and layout), mypy (strict, on the package) and the generated-file checks
 lint: setup-dev
 	$(BIN)/ruff check tools runtime tests benchmarks docs
+	$(BIN)/ruff format --check tools runtime tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/dpm-policy schema --check
 

@@ -85,4 +85,3 @@ class MountedFiles:
             f"{self._directory}: {DATA_LINK} changed during each of {self._attempts} reads; "
             "kept the last good snapshot, will read again at the next check"
         )
-

@@ -99,8 +99,7 @@ SWITCHES: tuple[SwitchSpec, ...] = (
         True,
         "flag",
         "idempotency replay enabled",
-        "whether repeated simulate requests replay their stored result (a pack may override "
-        "it).",
+        "whether repeated simulate requests replay their stored result (a pack may override it).",
         snapshot="replay_default",
     ),
     SwitchSpec(

@@ -118,9 +118,7 @@ def test_without_repository_yaml_it_says_what_the_file_is_for(run_cli: Cli, repo
     assert not (repo / ".github" / "CODEOWNERS").exists()
 
 
-def test_repository_yaml_is_checked_strictly_where_it_is_written(
-    run_cli: Cli, repo: Path
-) -> None:
+def test_repository_yaml_is_checked_strictly_where_it_is_written(run_cli: Cli, repo: Path) -> None:
     write_files(repo, {"repository.yaml": 'owners: ["@bank/platform"]\nowner: ["@bank/x"]\n'})
     result = run_cli(["validate", "--root", str(repo)])
     assert result.code == 1
@@ -133,9 +131,7 @@ def test_repository_yaml_is_checked_strictly_where_it_is_written(
 COUNT = "1 error(s), 0 warning(s)\n"
 
 
-def test_check_names_a_missing_and_a_stale_file_and_how_to_fix_it(
-    run_cli: Cli, repo: Path
-) -> None:
+def test_check_names_a_missing_and_a_stale_file_and_how_to_fix_it(run_cli: Cli, repo: Path) -> None:
     how = "run dpm-policy codeowners (or pre-commit run dpm-policy-codeowners --all-files)"
     assert run_cli(["codeowners", "--root", str(repo), "--check"]) == CliRun(
         1, "", f".github/CODEOWNERS:1:1: error[missing]: missing; {how} to create it\n{COUNT}"

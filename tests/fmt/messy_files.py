@@ -73,8 +73,14 @@ def _sections(draw: st.DrawFn) -> list[Entry]:
     if draw(st.booleans()):
         groups: list[Entry] = [
             (f'"sector:{sector}"', f"{{max_weight: {draw(_FRACTIONS)}}}")
-            for sector in draw(st.lists(st.sampled_from(["TECH", "ENERGY", "HEALTH"]),
-                                        min_size=1, max_size=3, unique=True))
+            for sector in draw(
+                st.lists(
+                    st.sampled_from(["TECH", "ENERGY", "HEALTH"]),
+                    min_size=1,
+                    max_size=3,
+                    unique=True,
+                )
+            )
         ]
         chosen.append(
             (

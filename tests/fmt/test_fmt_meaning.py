@@ -37,9 +37,7 @@ def _outputs(root: Path, out: Path) -> dict[str, bytes]:
     pack=packs(pack_id="dpm_child_v1", extends="dpm_base_v1", canonical=False),
     tenant=tenants(tenant_id="tenant_a", pack_id="dpm_base_v1", canonical=False),
 )
-def test_formatting_a_messy_repository_compiles_to_the_same_outputs(
-    pack: str, tenant: str
-) -> None:
+def test_formatting_a_messy_repository_compiles_to_the_same_outputs(pack: str, tenant: str) -> None:
     with tempfile.TemporaryDirectory() as temporary:
         workspace = Path(temporary)
         root = workspace / "repo"

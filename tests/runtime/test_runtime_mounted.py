@@ -40,8 +40,10 @@ def _publish(root: Path, version: int, text: str | None = None) -> None:
     """One kubelet update of the volume at ``root`` to ``version``."""
     target = root / f"..2026_12_01_{version:05d}"
     target.mkdir()
-    content = text if text is not None else json.dumps(
-        variables(DPM_TENANT_POLICY_PACK_MAP_JSON=_tenants(version))
+    content = (
+        text
+        if text is not None
+        else json.dumps(variables(DPM_TENANT_POLICY_PACK_MAP_JSON=_tenants(version)))
     )
     (target / "env.json").write_text(content, encoding="utf-8")
     data = root / "..data"

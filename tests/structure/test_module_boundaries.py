@@ -90,4 +90,3 @@ def test_engine_variable_names_are_written_only_in_the_runtime_s_variable_module
             if isinstance(node, ast.Constant) and node.value in names:
                 literals.append(f"{path.relative_to(PACKAGE).as_posix()}:{node.lineno}")
     assert literals == []
-

@@ -253,7 +253,6 @@ def explain(
     )
 
 
-
 def explain_audiences(
     *, runtime: PolicyRuntime, repository: Repository, environment: str
 ) -> tuple[Explanation, ...]:

@@ -21,6 +21,7 @@ HELP = (
     "stale or missing)"
 )
 
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
     add_format_argument(parser)

@@ -17,6 +17,7 @@ from dpm_policy.schema import schema_problems, write_schemas
 NAME = "schema"
 HELP = "write schema/*.schema.json from the models (--check: exit 1 if one is stale or missing)"
 
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_root_argument(parser)
     add_format_argument(parser)

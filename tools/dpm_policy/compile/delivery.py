@@ -77,10 +77,7 @@ def tenant_map_summary(environment: str, delivery: TenantMapDeliveryName) -> str
     if delivery == "file":
         where = "as a file: mount env.json from a ConfigMap volume"
     elif delivery == "postgres":
-        where = (
-            "through Postgres: publish it with "
-            f"dpm-policy publish --env {environment} --apply"
-        )
+        where = f"through Postgres: publish it with dpm-policy publish --env {environment} --apply"
     else:
         return None
     return f"tenant map delivered {where}; {RUNTIME_ONLY}"

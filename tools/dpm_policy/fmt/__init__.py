@@ -99,9 +99,7 @@ def format_sources(
     return result
 
 
-def format_files(
-    *, root: Path, paths: list[Path], check: bool, diff: bool = False
-) -> FormatResult:
+def format_files(*, root: Path, paths: list[Path], check: bool, diff: bool = False) -> FormatResult:
     """Format (or, with ``check``, only inspect) ``paths``, or every policy file under ``root``;
     with ``diff``, keep a unified diff of each change.
 

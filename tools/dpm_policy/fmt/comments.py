@@ -200,9 +200,7 @@ def put_back(text: str, lifted: Lifted, sections: Iterable[str] | None) -> str |
         elif comment.anchor is None or comment.anchor not in located.starts:
             return None
         else:
-            (inline if comment.inline else own).setdefault(comment.anchor, []).append(
-                comment.text
-            )
+            (inline if comment.inline else own).setdefault(comment.anchor, []).append(comment.text)
     out: list[str] = []
     lines = text.split("\n")
     if lines and lines[-1] == "":

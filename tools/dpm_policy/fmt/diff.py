@@ -19,6 +19,5 @@ def unified_diff(name: str, before: str, after: str) -> str:
         tofile=f"b/{name}",
     )
     return "".join(
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-        for line in lines
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
     )

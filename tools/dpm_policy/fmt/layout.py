@@ -77,9 +77,7 @@ def _with_modeline(text: str, expected: str) -> str:
     return "\n".join([expected, *kept])
 
 
-def format_text(
-    text: str, *, file: str, path: Path | str, fast: bool = True
-) -> FormattedText:
+def format_text(text: str, *, file: str, path: Path | str, fast: bool = True) -> FormattedText:
     """Format one file's text. ``file`` names it in problems; ``path`` locates it on disk.
 
     A file already in canonical layout is recognised from the C parser's events (``check``)

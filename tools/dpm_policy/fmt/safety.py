@@ -17,7 +17,6 @@ __all__ = ["MODELINE_PREFIX", "comment_spans", "comments_of", "same_data"]
 MODELINE_PREFIX = "# yaml-language-server:"
 
 
-
 def comment_spans(text: str) -> list[tuple[int, int]]:
     """Where each comment of ``text`` starts and ends (string indexes), in order.
 

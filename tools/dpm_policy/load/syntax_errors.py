@@ -25,8 +25,6 @@ def _mark(mark: Any) -> tuple[int, int]:
     return (mark.line, mark.column)
 
 
-
-
 def _last_scalar(text: str, where: tuple[int, int]) -> Any | None:
     """The last scalar token the scanner finished before ``where``, if any."""
     found = None

@@ -43,6 +43,7 @@ class EngineWorkload(StrictModel):
         examples=["engine"],
     )
 
+
 # The switches' descriptions come from their table, like every other use of them.
 _SWITCHES = SWITCHES_BY_KEY
 

@@ -46,7 +46,5 @@ def plan_catalog(
         return plan
     return replace(
         plan,
-        tenants=build_tenant_plan(
-            tenants, stored_tenants, tables_exist=tenant_tables, prune=prune
-        ),
+        tenants=build_tenant_plan(tenants, stored_tenants, tables_exist=tenant_tables, prune=prune),
     )
