@@ -135,10 +135,9 @@ _SAMPLES: list[object] = [
 ]
 
 
-@pytest.mark.parametrize("value", _SAMPLES, ids=repr)
+# None is "no override", handled before any coercion, so it has no row in the table.
+@pytest.mark.parametrize("value", [v for v in _SAMPLES if v is not None], ids=repr)
 def test_table_matches_pydantic(value: object) -> None:
-    if value is None:
-        pytest.skip("None is 'no override', handled before coercion")
     _same("decimal", lax_decimal, value)
     _same("boolean", lax_bool, value)
     _same("integer", lax_int, value)
