@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 from dpm_policy import __version__
 from dpm_policy.commands import COMMANDS
-from dpm_policy.commands.common import report_problems
+from dpm_policy.commands.common import report_stopped
 from dpm_policy.errors import (
     DatabaseError,
     DpmPolicyError,
@@ -26,7 +26,6 @@ from dpm_policy.errors import (
     Refused,
     UsageError,
 )
-from dpm_policy.formats import FORMATS
 from dpm_policy.redact import MaskedStream, SecretFilter, filter_for
 from dpm_policy_runtime.variables import POSTGRES_DSN
 
@@ -134,11 +133,7 @@ def _run(arguments: list[str]) -> int:
     except ProblemsFound as found:
         # Findings that stopped the command: in the format asked for, so a pipeline that
         # reads JSON or annotations gets them too.
-        format_name = getattr(args, "format", "text")
-        if format_name not in FORMATS:
-            format_name = "text"
-        sys.stderr.write(f"dpm-policy: {found}\n")
-        report_problems(found.problems, format_name)
+        report_stopped(str(found), found.problems, getattr(args, "format", "text"))
         return exit_code(found)
     except DpmPolicyError as error:
         sys.stderr.write(f"dpm-policy: error: {error}\n")

@@ -31,6 +31,7 @@ __all__ = [
     "find_root",
     "format_choices",
     "report_problems",
+    "report_stopped",
     "shown_path",
 ]
 
@@ -145,6 +146,15 @@ def report_problems(problems: Sequence[Problem], format_name: str) -> None:
     stream = sys.stdout if format_name == "json" else sys.stderr
     if text:
         stream.write(text)
+
+
+def report_stopped(message: str, problems: Sequence[Problem], format_name: str) -> int:
+    """A command stopped by findings, with nothing produced: one line saying so on stderr,
+    then the problems in the format asked for (a payload format, such as csv or markdown, has
+    no place for them: they are shown as text); returns exit code 1."""
+    sys.stderr.write(f"dpm-policy: {message}\n")
+    report_problems(problems, format_name if format_name in FORMATS else "text")
+    return 1
 
 
 def emit(

@@ -15,13 +15,11 @@ from dpm_policy.commands.common import (
     add_root_argument,
     emit,
     find_root,
-    report_problems,
+    report_stopped,
 )
 from dpm_policy.errors import UsageError
 from dpm_policy.explain import DOES_NOT_COMPILE, Explanation, explain, explain_all
-from dpm_policy.formats import FORMATS
 from dpm_policy.formats.json_format import problems_data
-from dpm_policy.problems import Problem
 from dpm_policy_runtime.fields import FIELDS
 
 NAME = "explain"
@@ -202,17 +200,9 @@ def _run_all(args: argparse.Namespace) -> int:
         raise UsageError("--all writes a matrix: give --format csv or --format json")
     result = explain_all(root=find_root(args.root), environment=args.env, dist=args.dist)
     if result.problems:
-        return _does_not_compile(result.problems, args.format)
+        return report_stopped(DOES_NOT_COMPILE, result.problems, args.format)
     sys.stdout.write(MATRIX_RENDERERS[args.format](args.env, result.audiences))
     return 0
-
-
-def _does_not_compile(problems: Sequence[Problem], format_name: str) -> int:
-    """The problems that keep the repository from compiling, in the format asked for (csv,
-    which has no place for them, shows them as text); exit 1."""
-    sys.stderr.write(f"dpm-policy: {DOES_NOT_COMPILE}\n")
-    report_problems(problems, format_name if format_name in FORMATS else "text")
-    return 1
 
 
 def run(args: argparse.Namespace) -> int:
@@ -228,7 +218,7 @@ def run(args: argparse.Namespace) -> int:
         dist=args.dist,
     )
     if result.explanation is None:
-        return _does_not_compile(result.problems, args.format)
+        return report_stopped(DOES_NOT_COMPILE, result.problems, args.format)
     answer = result.explanation
     emit((), args.format, RENDERERS, answer, beside_annotations="text")
     for message in answer.unknown:

@@ -9,7 +9,7 @@ from dpm_policy.commands.common import (
     add_format_argument,
     add_root_argument,
     find_root,
-    report_problems,
+    report_stopped,
 )
 from dpm_policy.new import NOTHING_WRITTEN, new_pack, new_tenant
 
@@ -75,9 +75,7 @@ def run(args: argparse.Namespace) -> int:
         )
         follow = "dpm-policy validate checks that its pack ships where it is served"
     if written.written is None:
-        sys.stderr.write(f"dpm-policy: {NOTHING_WRITTEN}\n")
-        report_problems(written.problems, args.format)
-        return 1
+        return report_stopped(NOTHING_WRITTEN, written.problems, args.format)
     if args.format == "text":
         sys.stderr.write(
             f"wrote {written.written.file}; {follow}; then run dpm-policy codeowners\n"

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from dpm_policy.commands.common import (
@@ -22,14 +20,12 @@ from dpm_policy.commands.common import (
     add_root_argument,
     emit,
     find_root,
-    report_problems,
+    report_stopped,
     shown_path,
 )
 from dpm_policy.compile.bundle import KUSTOMIZATION
 from dpm_policy.deliver import fetch_delivered, prune_guard
 from dpm_policy.errors import UsageError
-from dpm_policy.formats import FORMATS
-from dpm_policy.problems import Problem
 from dpm_policy.publish import (
     DSN_ENV_VAR,
     RENDERERS,
@@ -123,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     shown_as = shown_path(env_json, root)
     desired = load_desired(env_json, env=args.env, shown_as=shown_as)
     if desired.problems:
-        return _refused(not_a_catalog(env_json, shown_as), desired.problems, args.format)
+        return report_stopped(not_a_catalog(env_json, shown_as), desired.problems, args.format)
     dsn = resolve_dsn(args.dsn, os.environ)
     guard = _prune_guard(dist, args.env, args.delivered_to, args.branch) if args.prune else None
     applied = drift = False
@@ -132,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
             dsn, desired.rows, prune=args.prune, tenants=desired.tenants, guard=guard
         )
         if result.plan is None:
-            return _refused(result.refusal or "rows refused", result.problems, args.format)
+            return report_stopped(result.refusal or "rows refused", result.problems, args.format)
         plan, applied = result.plan, result.applied
     else:
         plan, drift = check_catalog(dsn, desired.rows, prune=args.prune, tenants=desired.tenants)
@@ -141,13 +137,6 @@ def run(args: argparse.Namespace) -> int:
     outcome = Outcome(args.mode, args.env, dsn.describe(), plan, applied=applied, drift=drift)
     emit(outcome.problems, args.format, RENDERERS, outcome, beside_annotations="text")
     return 1 if args.mode == "check" and drift else 0
-
-
-def _refused(message: str, problems: Sequence[Problem], format_name: str) -> int:
-    """Nothing was published: say why, then the problems in the format asked for; exit 1."""
-    sys.stderr.write(f"dpm-policy: {message}\n")
-    report_problems(problems, format_name if format_name in FORMATS else "text")
-    return 1
 
 
 def _prune_guard(dist: Path, env: str, delivered_to: str | None, branch: str) -> PlanGuard | None:
