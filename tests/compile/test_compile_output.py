@@ -13,6 +13,7 @@ from compile_repos import copy_content, environment, pack, snapshot, tenant, wri
 
 import dpm_policy.compile.pipeline as pipeline_module
 from dpm_policy.cli import main
+from dpm_policy.compile.verify import Verified
 from dpm_policy.problems import Position, Problem
 
 
@@ -115,11 +116,12 @@ def test_verify_failure_leaves_earlier_output(
     )
     calls: list[str] = []
 
-    def failing(*args: object, label: str, **kwargs: object) -> list[Problem]:
+    def failing(*args: object, label: str, **kwargs: object) -> Verified:
         calls.append(label)
         if label == "prod":  # dev verifies fine, prod does not: neither is swapped in
-            return [Problem("environments/prod.yaml", Position(1, 1), "verify", "injected")]
-        return []
+            injected = Problem("environments/prod.yaml", Position(1, 1), "verify", "injected")
+            return Verified([injected])
+        return Verified([])
 
     monkeypatch.setattr(pipeline_module, "verify_outputs", failing)
     assert _compile(repo, out) == 1

@@ -73,7 +73,7 @@ def _verify(folder: Path, built: EnvironmentOutput, shared: SharedPacks) -> list
     folder.mkdir()
     for name, data in built.files.items():
         (folder / name).write_bytes(data)
-    problems = verify_outputs(
+    verified = verify_outputs(
         folder,
         expected=built.expected,
         variables=built.variables,
@@ -83,7 +83,7 @@ def _verify(folder: Path, built: EnvironmentOutput, shared: SharedPacks) -> list
         label=built.environment,
         shared=shared,
     )
-    return [f"{p.file}:{p.line}: {p.message}" for p in problems]
+    return [f"{p.file}:{p.line}: {p.message}" for p in verified.problems]
 
 
 def test_a_pack_the_source_states_otherwise_is_compared_again(tmp_path: Path) -> None:

@@ -190,7 +190,7 @@ def _write(folder: Path, built: EnvironmentOutput) -> Path:
 
 
 def _verify(folder: Path, built: EnvironmentOutput) -> list[str]:
-    problems = verify_outputs(
+    verified = verify_outputs(
         folder,
         expected=built.expected,
         variables=built.variables,
@@ -199,7 +199,7 @@ def _verify(folder: Path, built: EnvironmentOutput) -> list[str]:
         locator=built.locator,
         label="dev",
     )
-    return [f"{p.file}:{p.line}: {p.message}" for p in problems]
+    return [f"{p.file}:{p.line}: {p.message}" for p in verified.problems]
 
 
 def test_written_files_verify(tmp_path: Path, built: EnvironmentOutput) -> None:

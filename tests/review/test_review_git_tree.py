@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,9 +117,9 @@ def test_diff_writes_no_source_files(tmp_path: Path, monkeypatch: pytest.MonkeyP
     seen: list[str] = []
     compile_side = compiled.compile_side
 
-    def watched(side: Side, out: Path) -> compiled.CompiledSide:
+    def watched(side: Side, out: Path, **options: Any) -> compiled.CompiledSide:
         seen.extend(path.name for path in scratch.rglob("*") if path.name in sources)
-        return compile_side(side, out)
+        return compile_side(side, out, **options)
 
     monkeypatch.setattr("dpm_policy.review.compile_side", watched)
     review = diff_report(root=top, base="HEAD")

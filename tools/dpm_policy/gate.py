@@ -34,7 +34,7 @@ from dpm_policy.problems import Problem, sort_problems
 from dpm_policy.repository import DocumentCache
 from dpm_policy.review import DEFAULT_PROTECTED, Review, compare_sides
 from dpm_policy.review.approvals import check_approvals
-from dpm_policy.review.compiled import CompiledSide, compile_side, is_policy_root, read_compiled
+from dpm_policy.review.compiled import CompiledSide, build_side, is_policy_root, read_compiled
 from dpm_policy.review.sources import Side, ref_side, working_tree
 from dpm_policy.schema import check_schemas, schema_problems
 from dpm_policy.validate import ValidationResult, validate
@@ -166,7 +166,7 @@ def run_gate(
             validation=validation,
         )
         compiled_head = read_compiled(head_side, compiled)
-        compiled_base = compile_side(base_side, folder / "dist-base", validation=base_validation)
+        compiled_base = build_side(base_side, validation=base_validation)
         review = check_approvals(
             compare_sides(
                 compiled_base,

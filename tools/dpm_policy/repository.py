@@ -118,6 +118,13 @@ class Repository:
     flattened: tuple[dict[str, Any], list[Problem]] | None = field(
         default=None, repr=False, compare=False
     )
+    # Each environment's compiled variables by environment name, with the environment file
+    # and the flattened packs they were made from: filled by
+    # ``compile.environment.environment_variables`` on first use, so that validation's size
+    # check and the build encode each environment once.
+    compiled_variables: dict[str, tuple[object, object, Any]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def is_invalid(self, kind: str, identifier: str) -> bool:
         """Whether ``identifier`` names a file of ``kind`` that is present but invalid."""

@@ -208,12 +208,20 @@ class EnvironmentVariables(NamedTuple):
 def environment_variables(
     repository: Repository, model: EnvironmentFile, flat: Mapping[str, FlatPack]
 ) -> EnvironmentVariables:
-    """The variables of ``model``; every pack it ships must be in ``flat``."""
+    """The variables of ``model``; every pack it ships must be in ``flat``. Made once for each
+    environment file and flattening of ``repository`` (validation's size check, then the
+    build, ask for the same)."""
+    found = repository.compiled_variables.get(model.environment)
+    if found is not None and found[0] is model and found[1] is flat:
+        made: EnvironmentVariables = found[2]
+        return made
     catalog = build_catalog(flat, model.packs)
     tenant_map = build_tenant_map(repository.tenants, model.environment)
     variables = build_variables(model, catalog, tenant_map)
     delivered = delivered_variables(variables, model.catalog_delivery, model.tenant_map_delivery)
-    return EnvironmentVariables(catalog, tenant_map, variables, delivered)
+    made = EnvironmentVariables(catalog, tenant_map, variables, delivered)
+    repository.compiled_variables[model.environment] = (model, flat, made)
+    return made
 
 
 def _bundle_budget(

@@ -25,8 +25,9 @@ from dpm_policy.problems import Problem, sort_problems
 from dpm_policy.repository import Repository
 from dpm_policy.suggest import did_you_mean
 from dpm_policy.validate import ValidationResult, validate
+from dpm_policy_runtime import PolicyRuntime
 
-__all__ = ["CompileResult", "WrittenEnvironment", "compile_repository"]
+__all__ = ["CompileResult", "WrittenEnvironment", "build_environments", "compile_repository"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class WrittenEnvironment:
     tenant_count: int
     configmap_name: str
     tenant_map_delivery: TenantMapDeliveryName = DEFAULT_TENANT_MAP_DELIVERY
+    # What the strict reading of its env.json gave when it was verified: the snapshot the
+    # engine's resolver holds, for a caller that goes on to read the output (the review).
+    runtime: PolicyRuntime | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,28 @@ class CompileResult:
 
 def _has_errors(problems: Sequence[Problem]) -> bool:
     return any(problem.is_error for problem in problems)
+
+
+def build_environments(
+    validation: ValidationResult,
+    names: Sequence[str],
+    *,
+    source_commit: str | None,
+    shared: SharedPacks | None = None,
+) -> list[EnvironmentOutput]:
+    """Every environment of ``names`` built in memory from a validation without errors (the
+    packs' flattening is validation's, done once); each carries its own problems (sizes)."""
+    known = validation.repository.environment_index()
+    return [
+        build_environment(
+            validation.repository,
+            known[name],
+            validation.flat,
+            source_commit=source_commit,
+            shared=shared,
+        )
+        for name in names
+    ]
 
 
 def compile_repository(
@@ -94,16 +120,10 @@ def compile_repository(
         return CompileResult(validation.problems, validated=False)
     target = (out if out is not None else root / "dist").absolute()
     commit = source_commit or detect_source_commit(root, ignore=target)
-    flat = validation.flat  # flattened once, by validation
     names = list(dict.fromkeys(environments)) or sorted(known)
     # A pack shipping to several environments is verified once (``SharedPacks``).
     shared = SharedPacks()
-    builds = [
-        build_environment(
-            validation.repository, known[name], flat, source_commit=commit, shared=shared
-        )
-        for name in names
-    ]
+    builds = build_environments(validation, names, source_commit=commit, shared=shared)
     problems = list(validation.problems)
     for build in builds:
         problems.extend(build.problems)
@@ -111,24 +131,26 @@ def compile_repository(
         return CompileResult(sort_problems(problems), source_commit=commit)
     existed = target.exists()
     staged: list[tuple[EnvironmentOutput, Staged]] = []
+    # Each environment's strict reading, handed on with what was written.
+    runtimes: dict[str, PolicyRuntime | None] = {}
     try:
         for build in builds:
             folder = stage(target, build.environment, build.files)
             staged.append((build, folder))
-            problems.extend(
-                verify_outputs(
-                    folder.temp,
-                    label=build.environment,
-                    expected=build.expected,
-                    variables=build.variables,
-                    delivered=build.delivered,
-                    catalog=build.catalog,
-                    locator=build.locator,
-                    bundled=build.bundle is not None,
-                    shared=shared,
-                    snapshot=build.bundle is not None and SNAPSHOT in build.bundle.files,
-                )
+            verified = verify_outputs(
+                folder.temp,
+                label=build.environment,
+                expected=build.expected,
+                variables=build.variables,
+                delivered=build.delivered,
+                catalog=build.catalog,
+                locator=build.locator,
+                bundled=build.bundle is not None,
+                shared=shared,
+                snapshot=build.bundle is not None and SNAPSHOT in build.bundle.files,
             )
+            runtimes[build.environment] = verified.runtime
+            problems.extend(verified.problems)
         if _has_errors(problems):
             return CompileResult(sort_problems(problems), source_commit=commit)
         written = []
@@ -143,6 +165,7 @@ def compile_repository(
                     len(build.tenant_map),
                     build.configmap_name,
                     build.tenant_map_delivery,
+                    runtimes[build.environment],
                 )
             )
         return CompileResult(

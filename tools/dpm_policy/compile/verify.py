@@ -43,10 +43,12 @@ __all__ = [
     "Normal",
     "PackView",
     "SharedPacks",
+    "Verified",
     "View",
     "bounds_problems",
     "compare_views",
     "normal",
+    "strict_reading",
     "verify_outputs",
     "view_of_runtime",
 ]
@@ -380,18 +382,19 @@ def _read_back(
     expected: View,
     locator: Locator,
     shared: SharedPacks | None = None,
-) -> list[Problem]:
+) -> tuple[list[Problem], PolicyRuntime | None]:
     """One reading of the variables through the runtime, compared with the source (the packs
-    ``shared`` has verified as they are read here, left out of the comparison)."""
+    ``shared`` has verified as they are read here, left out of the comparison); with the
+    runtime it read, unless it refused them."""
     try:
         runtime = PolicyRuntime.from_mapping(variables, strict=strict)
     except PolicyConfigError as error:
         return [
             _problem(locator.of_environment(), f"{reading} refuses {item}")
             for item in error.problems
-        ]
+        ], None
     except ValueError as error:
-        return [_problem(locator.of_environment(), f"{reading} fails: {error}")]
+        return [_problem(locator.of_environment(), f"{reading} fails: {error}")], None
     done = shared.verified(strict, runtime, expected) if shared is not None else set()
     view = view_of_runtime(runtime, leave_out=done)
     rest = expected
@@ -405,7 +408,7 @@ def _read_back(
         shared.compared += len(view.packs)
         if not problems:
             shared.add(strict, runtime, view.packs.keys(), expected)
-    return problems
+    return problems, runtime
 
 
 def _read_both(
@@ -414,13 +417,46 @@ def _read_both(
     expected: View,
     locator: Locator,
     shared: SharedPacks | None = None,
-) -> list[Problem]:
-    """The strict reading and the engine's own, compared with the source."""
-    problems: list[Problem] = []
-    for strict in (True, False):
-        reading = f"{name} ({'strict' if strict else 'engine'} read)"
-        problems.extend(_read_back(reading, variables, strict, expected, locator, shared))
-    return problems
+) -> tuple[list[Problem], PolicyRuntime | None]:
+    """The strict reading and the engine's own, compared with the source; with the strict
+    reading's runtime."""
+    problems, runtime = _read_back(
+        f"{name} (strict read)", variables, True, expected, locator, shared
+    )
+    problems.extend(
+        _read_back(f"{name} (engine read)", variables, False, expected, locator, shared)[0]
+    )
+    return problems, runtime
+
+
+def strict_reading(
+    label: str,
+    variables: Mapping[str, str],
+    expected: View,
+    locator: Locator,
+    shared: SharedPacks | None = None,
+) -> Verified:
+    """``variables`` read strictly through the runtime and compared with the source, in
+    bounds: the one reading of a configuration that is compared but not shipped (the base
+    of a review), with the runtime it gave when it found nothing."""
+    problems, runtime = _read_back(
+        f"{label} (strict read)", variables, True, expected, locator, shared
+    )
+    return Verified(problems) if problems else Verified([], runtime)
+
+
+@dataclass(frozen=True)
+class Verified:
+    """What reading an output folder back found, and, when it found nothing, the runtime
+    the strict reading of its ``env.json`` gave: what the engine's resolver holds, for a
+    caller that goes on to read the output (the review), without reading it a third time."""
+
+    problems: list[Problem]
+    runtime: PolicyRuntime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 def verify_outputs(
@@ -435,8 +471,9 @@ def verify_outputs(
     bundled: bool = False,
     shared: SharedPacks | None = None,
     snapshot: bool = True,
-) -> list[Problem]:
-    """Read the files in ``directory`` back; every problem found (empty when all agree).
+) -> Verified:
+    """Read the files in ``directory`` back: every problem found (none when all agree), and
+    the strict reading of ``env.json`` when there is none.
 
     With ``bundled``, the Kustomize bundle is read back too (:mod:`.verify_bundle`), with
     ``env.json`` mounted or, with ``snapshot`` false, not. With ``shared``, the packs verified
@@ -452,7 +489,9 @@ def verify_outputs(
     try:
         raw = _raw_variables(directory)
     except (OSError, ValueError) as error:
-        return [_problem(locator.of_environment(), f"cannot read back the output: {error}")]
+        return Verified(
+            [_problem(locator.of_environment(), f"cannot read back the output: {error}")]
+        )
     wanted = {"env.json": variables, "dpm-policy.env": delivered, "configmap.yaml": delivered}
     for file_name, found in raw.items():
         mismatch = _variables_problem(file_name, found, wanted[file_name], locator)
@@ -460,7 +499,7 @@ def verify_outputs(
             problems.append(mismatch)
             if CATALOG_JSON in found and TENANT_MAP_JSON in found:
                 # Say which pack, tenant or switch differs, at its source line.
-                problems.extend(_read_both(f"{label}/{file_name}", found, expected, locator))
+                problems.extend(_read_both(f"{label}/{file_name}", found, expected, locator)[0])
     try:
         pretty = json.loads((directory / "catalog.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
@@ -478,10 +517,10 @@ def verify_outputs(
             )
         )
     if problems:
-        return problems
+        return Verified(problems)
     # Every file now holds, byte for byte, the same variables as env.json (less the catalog
     # where it goes through Postgres), as read by the runtime's own file readers; the
     # runtime's parse is a function of those strings alone, so reading env.json's
     # through it, strictly and as the engine would, reads every file.
-    problems.extend(_read_both(f"{label}/env.json", raw["env.json"], expected, locator, shared))
-    return problems
+    read, runtime = _read_both(f"{label}/env.json", raw["env.json"], expected, locator, shared)
+    return Verified(read) if read else Verified([], runtime)

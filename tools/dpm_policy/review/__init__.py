@@ -1,8 +1,10 @@
 """The review of a change: two compiled trees compared per environment, and the change rules.
 
-``diff_report`` reads the base (and, if asked, the head) from git's objects, compiles both sides
-with the compiler's library into temporary folders, reads each environment back with the runtime
-resolver, and compares what the engine would get. The renderers in ``RENDERERS`` turn the
+``diff_report`` reads the base (and, if asked, the head) from git's objects, compiles the head
+with the compiler's library into a temporary folder and builds the base in memory
+(``review.compiled``), takes each environment as the runtime resolver reads it, and compares
+what the engine would get. A file whose bytes are the same on both sides is parsed and checked
+against its model once. The renderers in ``RENDERERS`` turn the
 result into a pull-request comment (markdown) or JSON.
 """
 
@@ -15,9 +17,10 @@ from pathlib import Path
 
 from dpm_policy.governance.today import today
 from dpm_policy.governance.waivers import waivers_in_force
+from dpm_policy.repository import DocumentCache
 from dpm_policy.review.approvals import required_approvals
 from dpm_policy.review.compare import compare_environment
-from dpm_policy.review.compiled import CompiledSide, compile_side
+from dpm_policy.review.compiled import CompiledSide, build_side, compile_side
 from dpm_policy.review.model import ApprovalStatus, EnvironmentDiff, FailedSide, Review
 from dpm_policy.review.render import RENDERERS
 from dpm_policy.review.rules import DEFAULT_PROTECTED, RULES, RuleContext, check_rules
@@ -131,12 +134,12 @@ def diff_report(
     Raises ``UsageError`` for a ref that names no commit; a side with errors makes a review
     whose ``failed`` names it with its problems.
     """
+    cache = DocumentCache()
     with tempfile.TemporaryDirectory(prefix="dpm-policy-review-") as temporary:
-        folder = Path(temporary)
         base_side = ref_side(root, base)
         head_side = working_tree(root) if head is None else ref_side(root, head)
-        compiled_base = compile_side(base_side, folder / "dist-base")
-        compiled_head = compile_side(head_side, folder / "dist-head")
+        compiled_head = compile_side(head_side, Path(temporary) / "dist-head", cache=cache)
+        compiled_base = build_side(base_side, cache=cache)
         return compare_sides(
             compiled_base,
             compiled_head,

@@ -3,13 +3,16 @@ same after share one verdict and one list of deltas, however many they are.
 
 Every tenant of either side's tenant map is resolved on both sides as a request with only
 ``X-Tenant-Id`` (a tenant the map lacks on one side gets the unmapped traffic's answer there).
-The cost is two dict lookups per tenant; deltas are computed once per pair of packs.
+What a side answers such a request depends on the tenant only through what the side's map
+holds for it, a pack id or nothing: the resolver strips the header and looks it up, and these
+ids are the maps' own keys, stripped already. So tenants are first grouped by that pair of
+entries (tens of thousands of tenants share a few thousand pairs), and each pair is resolved
+once on each side, for one of its tenants; deltas are computed once per pair of packs.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 
 from dpm_policy.review.impact import Deltas, served, verdict_of
 from dpm_policy.review.model import VERDICTS, Cohort, FieldChange, PackMove, Served, TenantImpact
@@ -36,30 +39,30 @@ class _Group:
         self.moves: Counter[tuple[Served, Served]] = Counter()
 
 
-def tenant_impact(
-    old: PolicyRuntime, new: PolicyRuntime, deltas: Deltas, tenants: Iterable[str] | None = None
-) -> TenantImpact:
+def tenant_impact(old: PolicyRuntime, new: PolicyRuntime, deltas: Deltas) -> TenantImpact:
     """The cohorts of tenants whose resolution changes (pack, source, version or settings)."""
-    ids = sorted(set(old.tenant_map) | set(new.tenant_map)) if tenants is None else list(tenants)
-    groups: dict[_Key, _Group] = {}
-    # Per pair of answers, the cohort key: hashing the settings once per pair, not per tenant.
-    keys: dict[tuple[Served, Served], _Key] = {}
+    old_map, new_map = old.tenant_map, new.tenant_map
+    ids = sorted(old_map.keys() | new_map.keys())
+    # (old entry, new entry) -> its tenants, in id order.
+    entries: dict[tuple[str | None, str | None], list[str]] = {}
     for tenant in ids:
-        before = old.resolve(tenant_id=tenant)
-        after = new.resolve(tenant_id=tenant)
+        entries.setdefault((old_map.get(tenant), new_map.get(tenant)), []).append(tenant)
+    groups: dict[_Key, _Group] = {}
+    for members in entries.values():
+        before = old.resolve(tenant_id=members[0])
+        after = new.resolve(tenant_id=members[0])
         pair = (served(before), served(after))
-        key = keys.get(pair)
-        if key is None:
-            key = (_values(before.policy_pack), _values(after.policy_pack))
-            keys[pair] = key
+        key = (_values(before.policy_pack), _values(after.policy_pack))
         group = groups.get(key)
         if group is None:
             moved = deltas.between(before.policy_pack, after.policy_pack)
             group = groups[key] = _Group(moved)
         if pair[0] == pair[1] and not group.deltas:
             continue
-        group.tenants.append(tenant)
-        group.moves[pair] += 1
+        group.tenants.extend(members)
+        group.moves[pair] += len(members)
+    for group in groups.values():
+        group.tenants.sort()
     cohorts = [
         Cohort(
             verdict_of(group.deltas),
