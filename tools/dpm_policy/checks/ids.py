@@ -19,12 +19,11 @@ def _unique(
     exact: dict[str, Entry[BaseModel]] = {}
     near: dict[str, tuple[str, Entry[BaseModel]]] = {}
     for identifier, entry in entries:
-        position = entry.document.position((id_field,))
         first = exact.get(identifier)
         if first is not None:
             yield Problem(
                 entry.file,
-                position,
+                entry.document.position((id_field,)),
                 "duplicate-id",
                 f"{kind} '{identifier}' is also defined in {first.file}; keep one",
             )
@@ -34,7 +33,7 @@ def _unique(
         if similar is not None:
             yield Problem(
                 entry.file,
-                position,
+                entry.document.position((id_field,)),
                 "near-duplicate-id",
                 f"{kind} '{identifier}' differs from '{similar[0]}' ({similar[1].file}) only in "
                 "case or punctuation; the engine matches ids exactly, so requests for one "

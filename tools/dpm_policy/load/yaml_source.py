@@ -53,6 +53,9 @@ _PLAIN_FRACTION = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)")
 _EXPONENT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+")
 _SPECIAL_FLOAT = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _OTHER_BASE = re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")
+# How every number form above starts (a digit, a sign or a point): text that starts otherwise
+# (an id, a name) is text without trying them.
+_NUMBER_STARTS = frozenset("0123456789+-.")
 
 
 class YamlLoadError(ProblemsFound):
@@ -111,6 +114,8 @@ def _plain_scalar(file: str, text: str, mark: Any) -> object:
         return True
     if text in _FALSES:
         return False
+    if text[0] not in _NUMBER_STARTS:
+        return text
     if _INT.fullmatch(text):
         try:
             return int(text)
