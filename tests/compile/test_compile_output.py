@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from compile_repos import copy_content, environment, pack, snapshot, tenant, write_repository
 
-import dpm_policy.compile.pipeline as pipeline_module
 from dpm_policy.cli import main
+from dpm_policy.compile.environment import EnvironmentOutput
 from dpm_policy.compile.verify import Verified
 from dpm_policy.problems import Position, Problem
 
@@ -116,14 +116,14 @@ def test_verify_failure_leaves_earlier_output(
     )
     calls: list[str] = []
 
-    def failing(*args: object, label: str, **kwargs: object) -> Verified:
-        calls.append(label)
-        if label == "prod":  # dev verifies fine, prod does not: neither is swapped in
+    def failing(build: EnvironmentOutput, *args: object) -> Verified:
+        calls.append(build.environment)
+        if build.environment == "prod":  # dev verifies fine, prod does not: neither is swapped in
             injected = Problem("environments/prod.yaml", Position(1, 1), "verify", "injected")
             return Verified([injected])
         return Verified([])
 
-    monkeypatch.setattr(pipeline_module, "verify_outputs", failing)
+    monkeypatch.setattr(EnvironmentOutput, "verify", failing)
     assert _compile(repo, out) == 1
     assert calls == ["dev", "prod"]
     assert snapshot(out) == before  # no temporary folders left either

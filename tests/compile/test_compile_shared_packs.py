@@ -13,7 +13,7 @@ from compile_repos import environment, pack, tenant, write_repository
 
 import dpm_policy.compile.verify as verify
 from dpm_policy.compile import EnvironmentOutput, build_environment, compile_repository
-from dpm_policy.compile.verify import SharedPacks, normal, verify_outputs
+from dpm_policy.compile.verify import SharedPacks, normal
 from dpm_policy.validate import validate
 
 
@@ -73,16 +73,7 @@ def _verify(folder: Path, built: EnvironmentOutput, shared: SharedPacks) -> list
     folder.mkdir()
     for name, data in built.files.items():
         (folder / name).write_bytes(data)
-    verified = verify_outputs(
-        folder,
-        expected=built.expected,
-        variables=built.variables,
-        delivered=built.delivered,
-        catalog=built.catalog,
-        locator=built.locator,
-        label=built.environment,
-        shared=shared,
-    )
+    verified = built.verify(folder, shared)
     return [f"{p.file}:{p.line}: {p.message}" for p in verified.problems]
 
 

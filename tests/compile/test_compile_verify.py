@@ -11,7 +11,7 @@ import pytest
 from compile_repos import environment, pack, tenant, write_repository
 
 from dpm_policy.compile import EnvironmentOutput, build_environment
-from dpm_policy.compile.verify import View, bounds_problems, compare_views, normal, verify_outputs
+from dpm_policy.compile.verify import View, bounds_problems, compare_views, normal
 from dpm_policy.inheritance import flatten
 from dpm_policy.problems import Problem
 from dpm_policy.validate import validate
@@ -190,15 +190,7 @@ def _write(folder: Path, built: EnvironmentOutput) -> Path:
 
 
 def _verify(folder: Path, built: EnvironmentOutput) -> list[str]:
-    verified = verify_outputs(
-        folder,
-        expected=built.expected,
-        variables=built.variables,
-        delivered=built.delivered,
-        catalog=built.catalog,
-        locator=built.locator,
-        label="dev",
-    )
+    verified = built.verify(folder)
     return [f"{p.file}:{p.line}: {p.message}" for p in verified.problems]
 
 

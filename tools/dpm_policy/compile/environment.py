@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from dpm_policy.compile.budget import CONFIGMAP_LIMIT, OBJECT_LIMIT, Contributor, check_size
-from dpm_policy.compile.bundle import Bundle, build_bundle
+from dpm_policy.compile.bundle import SNAPSHOT, Bundle, build_bundle
 from dpm_policy.compile.catalog import WireEntry, build_catalog
 from dpm_policy.compile.configmap import render_configmap
 from dpm_policy.compile.delivery import (
@@ -23,7 +24,15 @@ from dpm_policy.compile.encode import pretty_json
 from dpm_policy.compile.manifest import render_manifest
 from dpm_policy.compile.tenant_map import build_tenant_map, effective_pack_path
 from dpm_policy.compile.variables import build_variables
-from dpm_policy.compile.verify import Locator, PackView, SharedPacks, View, normal
+from dpm_policy.compile.verify import (
+    Locator,
+    PackView,
+    SharedPacks,
+    Verified,
+    View,
+    normal,
+    verify_outputs,
+)
 from dpm_policy.inheritance import FlatPack
 from dpm_policy.load.yaml_source import Path as YamlPath
 from dpm_policy.load.yaml_source import YamlDocument
@@ -81,6 +90,23 @@ class EnvironmentOutput:
     expected: View
     locator: Locator
     problems: list[Problem]
+
+    def verify(self, folder: Path, shared: SharedPacks | None = None) -> Verified:
+        """Read this environment's files, written to ``folder``, back against what they were
+        built from (:func:`~dpm_policy.compile.verify.verify_outputs`); with ``shared``, the
+        packs another environment of the same compile verified are not compared again."""
+        return verify_outputs(
+            folder,
+            label=self.environment,
+            expected=self.expected,
+            variables=self.variables,
+            delivered=self.delivered,
+            catalog=self.catalog,
+            locator=self.locator,
+            bundled=self.bundle is not None,
+            shared=shared,
+            snapshot=self.bundle is not None and SNAPSHOT in self.bundle.files,
+        )
 
 
 def _source_locator(

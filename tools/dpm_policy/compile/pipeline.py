@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dpm_policy.compile.bundle import SNAPSHOT
 from dpm_policy.compile.commit import detect_source_commit
 from dpm_policy.compile.environment import EnvironmentOutput, build_environment
 from dpm_policy.compile.output import Staged, discard, stage, swap_in
-from dpm_policy.compile.verify import SharedPacks, verify_outputs
+from dpm_policy.compile.verify import SharedPacks
 from dpm_policy.errors import UsageError
 from dpm_policy.load.trees import SourceTree
 from dpm_policy.model.types import DEFAULT_TENANT_MAP_DELIVERY, TenantMapDeliveryName
@@ -137,18 +136,7 @@ def compile_repository(
         for build in builds:
             folder = stage(target, build.environment, build.files)
             staged.append((build, folder))
-            verified = verify_outputs(
-                folder.temp,
-                label=build.environment,
-                expected=build.expected,
-                variables=build.variables,
-                delivered=build.delivered,
-                catalog=build.catalog,
-                locator=build.locator,
-                bundled=build.bundle is not None,
-                shared=shared,
-                snapshot=build.bundle is not None and SNAPSHOT in build.bundle.files,
-            )
+            verified = build.verify(folder.temp, shared)
             runtimes[build.environment] = verified.runtime
             problems.extend(verified.problems)
         if _has_errors(problems):
