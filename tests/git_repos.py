@@ -9,6 +9,10 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# GitHub's answers for a pull request and its reviews, recorded, with placeholders for commits.
+RECORDED_ANSWERS = REPO_ROOT / "tests" / "review" / "github"
+# The pack the recorded pull request changes in place.
+TIGHTENED_PACK = "packs/dpm_conservative_v1.yaml"
 CONTENT = ("packs", "tenants", "environments", "waivers", "policy-tests", "schema")
 
 
@@ -172,3 +176,33 @@ def mini_repo(path: Path) -> Path:
     write_files(path, dict(MINI))
     commit_all(path, "the mini policy repository")
     return path
+
+
+def content_repo(path: Path) -> Path:
+    """This repository's packs, tenants and environments, committed in a repository of their own."""
+    root = copy_content(path)
+    init_repo(root)
+    commit_all(root, "the repository's content")
+    return root
+
+
+def tightening_pull_request(repo: Path) -> dict[str, str]:
+    """Commit ``repo`` as main, then the recorded pull request on a branch: it lowers
+    ``TIGHTENED_PACK``'s turnover cap in place (a version bump, then the cap), pushed twice.
+    Returns the commits for the recorded answers' placeholders."""
+    base = commit_all(repo, "main")
+    git(repo, "checkout", "-q", "-b", "tighten")
+    edit(repo, TIGHTENED_PACK, 'version: "2"', 'version: "3"')
+    edit(repo, TIGHTENED_PACK, "max_turnover_pct: 0.05", "max_turnover_pct: 0.045")
+    earlier = commit_all(repo, "lower the cap")
+    edit(repo, TIGHTENED_PACK, "max_turnover_pct: 0.045", "max_turnover_pct: 0.04")
+    head = commit_all(repo, "lower it further")
+    return {"@BASE@": base, "@EARLIER@": earlier, "@HEAD@": head}
+
+
+def recorded_answer(name: str, commits: dict[str, str]) -> str:
+    """A recorded GitHub answer with its placeholders replaced by ``commits``."""
+    text = (RECORDED_ANSWERS / name).read_text(encoding="utf-8")
+    for placeholder, sha in commits.items():
+        text = text.replace(placeholder, sha)
+    return text

@@ -15,19 +15,19 @@ from pathlib import Path
 import pytest
 
 from dpm_policy.review.github_reviews import review_state
-from git_repos import commit_all, copy_content, edit, git, init_repo
+from git_repos import (
+    TIGHTENED_PACK,
+    commit_all,
+    copy_content,
+    edit,
+    init_repo,
+    recorded_answer,
+    tightening_pull_request,
+)
 
 pytestmark = [pytest.mark.git]
 
-ANSWERS = Path(__file__).parent / "github"
-PACK = "packs/dpm_conservative_v1.yaml"
-
-
-def _answer(name: str, shas: dict[str, str]) -> str:
-    text = (ANSWERS / name).read_text(encoding="utf-8")
-    for placeholder, sha in shas.items():
-        text = text.replace(placeholder, sha)
-    return text
+PACK = TIGHTENED_PACK
 
 
 def _content_repo(root: Path) -> Path:
@@ -41,7 +41,7 @@ def _run_check(repo: Path, shas: dict[str, str], reviews: str, run_cli, tmp_path
     """``diff --check`` of the pull request's head against its base, with the reviews given
     as the text of GitHub's answer."""
     pull, answers = tmp_path / "pull.json", tmp_path / "reviews.json"
-    pull.write_text(_answer("pull_request.json", shas))
+    pull.write_text(recorded_answer("pull_request.json", shas))
     answers.write_text(reviews)
     return run_cli(
         [
@@ -65,19 +65,14 @@ def _run_check(repo: Path, shas: dict[str, str], reviews: str, run_cli, tmp_path
 def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """main, then the pull request's two pushes; the recorded answers' placeholders."""
     repo = _content_repo(tmp_path_factory.mktemp("approvals") / "repo")
-    base = commit_all(repo, "main")
-    git(repo, "checkout", "-q", "-b", "tighten")
-    edit(repo, PACK, 'version: "2"', 'version: "3"')
-    edit(repo, PACK, "max_turnover_pct: 0.05", "max_turnover_pct: 0.045")
-    earlier = commit_all(repo, "lower the cap")
-    edit(repo, PACK, "max_turnover_pct: 0.045", "max_turnover_pct: 0.04")
-    head = commit_all(repo, "lower it further")
-    return repo, {"@BASE@": base, "@EARLIER@": earlier, "@HEAD@": head}
+    return repo, tightening_pull_request(repo)
 
 
 def _check(history: tuple[Path, dict[str, str]], reviews: str, run_cli, tmp_path: Path):
     repo, shas = history
-    return _run_check(repo, shas, _answer(f"reviews_{reviews}.json", shas), run_cli, tmp_path)
+    return _run_check(
+        repo, shas, recorded_answer(f"reviews_{reviews}.json", shas), run_cli, tmp_path
+    )
 
 
 def _missing(err: str) -> list[str]:
@@ -167,7 +162,7 @@ def test_no_approval_needed_for_a_tightening_in_dev(tmp_path: Path, run_cli) -> 
     edit(repo, "packs/dpm_standard_v2.yaml", "max_turnover_pct: 0.12", "max_turnover_pct: 0.11")
     head = commit_all(repo, "tighten the trial pack")
     shas = {"@BASE@": base, "@HEAD@": head, "@EARLIER@": base}
-    result = _run_check(repo, shas, _answer("reviews_none.json", shas), run_cli, tmp_path)
+    result = _run_check(repo, shas, recorded_answer("reviews_none.json", shas), run_cli, tmp_path)
     assert result.code == 0, result.err
     assert "approvals: none required" in result.err
 
@@ -190,7 +185,7 @@ def test_several_tiers_at_once(tmp_path: Path, run_cli) -> None:
     shas = {"@BASE@": base, "@HEAD@": head, "@EARLIER@": base}
     only_risk = [
         r
-        for r in json.loads(_answer("reviews_approved.json", shas))
+        for r in json.loads(recorded_answer("reviews_approved.json", shas))
         if r["user"]["login"] == "alice-risk"
     ]
     result = _run_check(repo, shas, json.dumps(only_risk), run_cli, tmp_path)
@@ -204,10 +199,10 @@ def test_several_tiers_at_once(tmp_path: Path, run_cli) -> None:
 
 def test_review_state_rules_on_the_recorded_answers() -> None:
     shas = {"@HEAD@": "h" * 40, "@EARLIER@": "e" * 40, "@BASE@": "b" * 40}
-    pull = json.loads(_answer("pull_request.json", shas))
+    pull = json.loads(recorded_answer("pull_request.json", shas))
 
     def state(name: str):
-        return review_state(pull, json.loads(_answer(f"reviews_{name}.json", shas)))
+        return review_state(pull, json.loads(recorded_answer(f"reviews_{name}.json", shas)))
 
     assert state("approved").approvers == {"alice-risk", "carol-platform"}
     assert state("not_in_team").approvers == {"dave-dev", "carol-platform"}
@@ -229,7 +224,9 @@ def test_a_pull_request_cannot_add_its_reviewer_to_a_team(tmp_path: Path, run_cl
     edit(repo, "teams.yaml", "[alice-risk, bob-risk]", "[alice-risk, bob-risk, dave-dev]")
     head = commit_all(repo, "tighten, and add a reviewer to risk")
     shas = {"@BASE@": base, "@HEAD@": head, "@EARLIER@": base}
-    result = _run_check(repo, shas, _answer("reviews_not_in_team.json", shas), run_cli, tmp_path)
+    result = _run_check(
+        repo, shas, recorded_answer("reviews_not_in_team.json", shas), run_cli, tmp_path
+    )
     assert result.code == 1
     (missing,) = _missing(result.err)
     assert "needs the approval of @bank/dpm-risk" in missing
@@ -261,8 +258,8 @@ def test_the_one_pass_gate_checks_the_same_approvals(
     verdict, approvals included."""
     repo, shas = history
     pull, answers = tmp_path / "pull.json", tmp_path / "reviews.json"
-    pull.write_text(_answer("pull_request.json", shas))
-    answers.write_text(_answer(f"reviews_{reviews}.json", shas))
+    pull.write_text(recorded_answer("pull_request.json", shas))
+    answers.write_text(recorded_answer(f"reviews_{reviews}.json", shas))
     argv = ["--root", str(repo), "--base", shas["@BASE@"], "--head", "HEAD", "--format", "json"]
     approvals = ["--pull-request", str(pull), "--reviews", str(answers)]
     separate = run_cli(["diff", *argv, "--check", *approvals])

@@ -11,7 +11,7 @@ import pytest
 from dpm_policy.review import RENDERERS, Review, diff_report
 from dpm_policy.review.model import AudienceChange, Cohort, EnvironmentDiff, FieldChange
 from dpm_policy.review.render.markdown import summary_line
-from git_repos import commit_all, copy_content, edit, init_repo, mini_repo, write_files
+from git_repos import commit_all, content_repo, edit, mini_repo, write_files
 
 pytestmark = [pytest.mark.git, pytest.mark.slow]
 
@@ -26,10 +26,7 @@ def repo(tmp_path: Path) -> Path:
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
     """This repository's packs, tenants and environments, committed in a repository of their own."""
-    root = copy_content(tmp_path / "content")
-    init_repo(root)
-    commit_all(root, "the repository's content")
-    return root
+    return content_repo(tmp_path / "content")
 
 
 def _env(review: Review, name: str) -> EnvironmentDiff:

@@ -12,7 +12,7 @@ from dpm_policy.review.compiled import CompiledSide, build_side, compile_side
 from dpm_policy.review.sources import ref_side, working_tree
 from dpm_policy_runtime import PolicyRuntime
 from dpm_policy_runtime.env_files import variables_from_bytes
-from git_repos import commit_all, copy_content, edit, init_repo, mini_repo
+from git_repos import commit_all, content_repo, edit, mini_repo
 
 pytestmark = pytest.mark.git
 
@@ -34,10 +34,7 @@ def _read(side: CompiledSide) -> dict[str, tuple[object, ...]]:
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
-    root = copy_content(tmp_path / "content")
-    init_repo(root)
-    commit_all(root, "the repository's content")
-    return root
+    return content_repo(tmp_path / "content")
 
 
 @pytest.mark.parametrize("which", ["mini", "content"])

@@ -15,12 +15,18 @@ from typing import Any
 import pytest
 import yaml
 
-from git_repos import REPO_ROOT, commit_all, copy_content, edit, git, init_repo
+from git_repos import (
+    REPO_ROOT,
+    copy_content,
+    edit,
+    git,
+    init_repo,
+    recorded_answer,
+    tightening_pull_request,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.git]
 
-ANSWERS = REPO_ROOT / "tests" / "review" / "github"
-PACK = "packs/dpm_conservative_v1.yaml"
 NOT_READ = "::error::the pull request's reviews could not be read"
 
 
@@ -43,14 +49,7 @@ def pull_request(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
             shutil.copytree(source, repo / name)
         else:
             shutil.copy(source, repo / name)
-    base = commit_all(repo, "main")
-    git(repo, "checkout", "-q", "-b", "tighten")
-    edit(repo, PACK, 'version: "2"', 'version: "3"')
-    edit(repo, PACK, "max_turnover_pct: 0.05", "max_turnover_pct: 0.045")
-    earlier = commit_all(repo, "lower the cap")
-    edit(repo, PACK, "max_turnover_pct: 0.045", "max_turnover_pct: 0.04")
-    head = commit_all(repo, "lower it further")
-    return repo, {"@BASE@": base, "@EARLIER@": earlier, "@HEAD@": head}
+    return repo, tightening_pull_request(repo)
 
 
 def _run_step(
@@ -79,10 +78,7 @@ def _run_step(
 
 
 def _record(name: str, shas: dict[str, str], path: Path) -> None:
-    text = (ANSWERS / name).read_text(encoding="utf-8")
-    for placeholder, sha in shas.items():
-        text = text.replace(placeholder, sha)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(recorded_answer(name, shas), encoding="utf-8")
 
 
 def test_with_the_reviews_the_approved_change_passes(

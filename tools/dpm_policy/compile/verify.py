@@ -411,24 +411,6 @@ def _read_back(
     return problems, runtime
 
 
-def _read_both(
-    name: str,
-    variables: Mapping[str, str],
-    expected: View,
-    locator: Locator,
-    shared: SharedPacks | None = None,
-) -> tuple[list[Problem], PolicyRuntime | None]:
-    """The strict reading and the engine's own, compared with the source; with the strict
-    reading's runtime."""
-    problems, runtime = _read_back(
-        f"{name} (strict read)", variables, True, expected, locator, shared
-    )
-    problems.extend(
-        _read_back(f"{name} (engine read)", variables, False, expected, locator, shared)[0]
-    )
-    return problems, runtime
-
-
 def strict_reading(
     label: str,
     variables: Mapping[str, str],
@@ -437,12 +419,25 @@ def strict_reading(
     shared: SharedPacks | None = None,
 ) -> Verified:
     """``variables`` read strictly through the runtime and compared with the source, in
-    bounds: the one reading of a configuration that is compared but not shipped (the base
-    of a review), with the runtime it gave when it found nothing."""
+    bounds, with the runtime it gave when it found nothing: half of verifying an output, and
+    the one reading of a configuration that is compared but not shipped (a review's base)."""
     problems, runtime = _read_back(
         f"{label} (strict read)", variables, True, expected, locator, shared
     )
     return Verified(problems) if problems else Verified([], runtime)
+
+
+def _read_both(
+    label: str,
+    variables: Mapping[str, str],
+    expected: View,
+    locator: Locator,
+    shared: SharedPacks | None = None,
+) -> Verified:
+    """The strict reading and the engine's own, compared with the source."""
+    strict = strict_reading(label, variables, expected, locator, shared)
+    engine, _ = _read_back(f"{label} (engine read)", variables, False, expected, locator, shared)
+    return Verified([*strict.problems, *engine]) if engine else strict
 
 
 @dataclass(frozen=True)
@@ -499,7 +494,9 @@ def verify_outputs(
             problems.append(mismatch)
             if CATALOG_JSON in found and TENANT_MAP_JSON in found:
                 # Say which pack, tenant or switch differs, at its source line.
-                problems.extend(_read_both(f"{label}/{file_name}", found, expected, locator)[0])
+                problems.extend(
+                    _read_both(f"{label}/{file_name}", found, expected, locator).problems
+                )
     try:
         pretty = json.loads((directory / "catalog.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
@@ -522,5 +519,4 @@ def verify_outputs(
     # where it goes through Postgres), as read by the runtime's own file readers; the
     # runtime's parse is a function of those strings alone, so reading env.json's
     # through it, strictly and as the engine would, reads every file.
-    read, runtime = _read_both(f"{label}/env.json", raw["env.json"], expected, locator, shared)
-    return Verified(read) if read else Verified([], runtime)
+    return _read_both(f"{label}/env.json", raw["env.json"], expected, locator, shared)
