@@ -74,7 +74,13 @@ def parse_tenant_map_strict(text: str | None, problems: list[ConfigProblem]) -> 
         )
     )
     mapping: dict[str, str] = {}
+    # Pack ids found clean: tens of thousands of tenants share a few thousand of them, and a
+    # value's check depends on the value alone.
+    clean: set[str] = set()
     for tenant, value in raw.items():
+        if isinstance(value, str) and value in clean:
+            mapping[tenant] = value
+            continue
         where = display_key(tenant)
         if not isinstance(value, str):
             problems.append(
@@ -85,4 +91,5 @@ def parse_tenant_map_strict(text: str | None, problems: list[ConfigProblem]) -> 
         problems.extend(found)
         if not found:
             mapping[tenant] = value
+            clean.add(value)
     return mapping

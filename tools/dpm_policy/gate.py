@@ -24,6 +24,7 @@ from pathlib import Path
 
 from dpm_policy.codeowners import CODEOWNERS_PATH, check_codeowners, codeowners_problems
 from dpm_policy.compile.pipeline import CompileResult, compile_repository
+from dpm_policy.compile.verify import SharedPacks
 from dpm_policy.files import read_text_if_present
 from dpm_policy.fmt import format_sources, formatting_problems
 from dpm_policy.fmt.files import tree_policy_files
@@ -149,7 +150,7 @@ def run_gate(
     Raises ``UsageError`` for a ref that names no commit or reviews of another head, and
     ``InputError`` when the head is not a policy repository or a file cannot be read.
     """
-    cache = DocumentCache()
+    cache, shared = DocumentCache(), SharedPacks()
     head_side, head_git = _head(root, head)
     base_side = ref_side(root, base)
     with fixed_today(today), tempfile.TemporaryDirectory(prefix="dpm-policy-check-") as temporary:
@@ -164,9 +165,10 @@ def run_gate(
             source_commit=head_side.commit,
             tree=head_side.tree,
             validation=validation,
+            shared=shared,
         )
         compiled_head = read_compiled(head_side, compiled)
-        compiled_base = build_side(base_side, validation=base_validation)
+        compiled_base = build_side(base_side, validation=base_validation, shared=shared)
         review = check_approvals(
             compare_sides(
                 compiled_base,

@@ -29,7 +29,8 @@ def _unique(
             )
             continue
         exact[identifier] = entry
-        similar = near.get(near_key(identifier))
+        folded = near_key(identifier)
+        similar = near.get(folded)
         if similar is not None:
             yield Problem(
                 entry.file,
@@ -40,7 +41,7 @@ def _unique(
                 "would silently miss the other; rename one",
             )
             continue
-        near[near_key(identifier)] = (identifier, entry)
+        near[folded] = (identifier, entry)
 
 
 def check(repository: Repository) -> Iterator[Problem]:

@@ -95,10 +95,13 @@ def compile_repository(
     source_commit: str | None = None,
     tree: SourceTree | None = None,
     validation: ValidationResult | None = None,
+    shared: SharedPacks | None = None,
 ) -> CompileResult:
     """Compile ``environments`` (default: all) of the repository at ``root`` into ``out``.
 
-    The sources are read from ``tree``, by default the folder ``root`` on disk.
+    The sources are read from ``tree``, by default the folder ``root`` on disk. ``shared``
+    records the packs verified, for a caller that reads more of the same packs (the review's
+    base); by default each compile has its own.
 
     Raises ``UsageError`` for an unknown environment name and ``InputError`` when the
     repository cannot be read or the output cannot be written; problems in the files are
@@ -121,7 +124,7 @@ def compile_repository(
     commit = source_commit or detect_source_commit(root, ignore=target)
     names = list(dict.fromkeys(environments)) or sorted(known)
     # A pack shipping to several environments is verified once (``SharedPacks``).
-    shared = SharedPacks()
+    shared = SharedPacks() if shared is None else shared
     builds = build_environments(validation, names, source_commit=commit, shared=shared)
     problems = list(validation.problems)
     for build in builds:

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from dpm_policy.compile.verify import SharedPacks
 from dpm_policy.governance.today import today
 from dpm_policy.governance.waivers import waivers_in_force
 from dpm_policy.repository import DocumentCache
@@ -134,12 +135,13 @@ def diff_report(
     Raises ``UsageError`` for a ref that names no commit; a side with errors makes a review
     whose ``failed`` names it with its problems.
     """
-    cache = DocumentCache()
+    cache, shared = DocumentCache(), SharedPacks()
     with tempfile.TemporaryDirectory(prefix="dpm-policy-review-") as temporary:
         base_side = ref_side(root, base)
         head_side = working_tree(root) if head is None else ref_side(root, head)
-        compiled_head = compile_side(head_side, Path(temporary) / "dist-head", cache=cache)
-        compiled_base = build_side(base_side, cache=cache)
+        out = Path(temporary) / "dist-head"
+        compiled_head = compile_side(head_side, out, cache=cache, shared=shared)
+        compiled_base = build_side(base_side, cache=cache, shared=shared)
         return compare_sides(
             compiled_base,
             compiled_head,

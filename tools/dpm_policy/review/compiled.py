@@ -126,10 +126,12 @@ def compile_side(
     *,
     validation: ValidationResult | None = None,
     cache: DocumentCache | None = None,
+    shared: SharedPacks | None = None,
 ) -> CompiledSide:
     """Compile every environment of ``side`` into ``out`` and read each back; ``validation``
     is the side's, when the caller validated it already (else it is validated here, through
-    ``cache`` when given: the files the other side loaded already are not parsed again).
+    ``cache`` when given: the files the other side loaded already are not parsed again), and
+    ``shared`` records the packs verified, for the other side (:func:`build_side`).
 
     A side without policy folders (say, a commit before the first pack) compiles to nothing;
     a side with errors is returned with them as its ``problems``.
@@ -144,6 +146,7 @@ def compile_side(
         source_commit=side.commit,
         tree=side.tree,
         validation=validation,
+        shared=shared,
     )
     return read_compiled(side, result)
 
@@ -169,10 +172,13 @@ def build_side(
     *,
     validation: ValidationResult | None = None,
     cache: DocumentCache | None = None,
+    shared: SharedPacks | None = None,
 ) -> CompiledSide:
     """Every environment of ``side`` built in memory and read strictly through the runtime,
     for the side a review compares with rather than ships (the base; see the module's text);
-    ``validation`` and ``cache`` as for :func:`compile_side`.
+    ``validation`` and ``cache`` as for :func:`compile_side`. With ``shared`` from the head's
+    compile, a pack read back here exactly as the head's verification read it, where the
+    sources state the same pack, is not compared again.
 
     A side with errors (in its files, its sizes, or a reading that differs from its sources)
     is returned with them as its ``problems``, as :func:`compile_side` returns it.
@@ -185,7 +191,7 @@ def build_side(
         errors = tuple(problem for problem in validation.problems if problem.is_error)
         return CompiledSide(side, Repository(side.root), {}, {}, errors)
     names = sorted(validation.repository.environment_index())
-    shared = SharedPacks()
+    shared = SharedPacks() if shared is None else shared
     builds = build_environments(validation, names, source_commit=side.commit, shared=shared)
     problems = [problem for build in builds for problem in build.problems if problem.is_error]
     environments: dict[str, CompiledEnvironment] = {}
