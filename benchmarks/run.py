@@ -405,14 +405,23 @@ def _report(scales: list[Scale], rounds: int) -> None:
             f"| {s.seconds('check'):.2f} | {s.ratio('check'):.2f}x | {s.peak('check'):.0f} "
             f"| {s.seconds('separate'):.2f} | {s.ratio('separate'):.2f}x |"
         )
-    print("\n| scale | every round's ratio to its floor: validate; compile; fmt; gate |")
+    print(
+        "\n| scale | every round's ratio: validate; compile; fmt; gate (to the floor); "
+        "diff (to one compile) |"
+    )
     print("|---|---|")
     for s in scales:
         per_round = []
-        for step in ("validate", "compile", "fmt-check", "check"):
+        for step, over in (
+            ("validate", "floor"),
+            ("compile", "floor"),
+            ("fmt-check", "floor"),
+            ("check", "floor"),
+            ("diff", "compile"),
+        ):
             ratios = [
-                f"{mine.cpu / floor.cpu:.2f}"
-                for mine, floor in zip(s.rounds[step], s.rounds["floor"], strict=True)
+                f"{mine.cpu / base.cpu:.2f}"
+                for mine, base in zip(s.rounds[step], s.rounds[over], strict=True)
             ]
             per_round.append(", ".join(ratios))
         print(f"| {s.label} | {'; '.join(per_round)} |")
