@@ -207,20 +207,19 @@ def _load(root: Path, environment: str, dist: Path | None) -> _Loaded | tuple[Pr
         known = ", ".join(sorted(repository.environment_index())) or "none"
         hint = did_you_mean(environment, repository.environment_index())
         raise UsageError(f"unknown environment '{environment}'; " + (hint or f"known: {known}"))
-    with tempfile.TemporaryDirectory(prefix="dpm-policy-explain-") as temporary:
-        if dist is None:
+    if dist is None:
+        with tempfile.TemporaryDirectory(prefix="dpm-policy-explain-") as temporary:
             result = compile_repository(
                 root=root, out=Path(temporary), environments=[environment], validation=validation
             )
-            if not result.ok:
-                return tuple(problem for problem in result.problems if problem.is_error)
-            folder = Path(temporary) / environment
-        else:
-            folder = dist / environment
-        env_json = folder / "env.json"
-        if not env_json.is_file():
-            raise InputError(f"{env_json}: not found; run dpm-policy compile --env {environment}")
-        return _Loaded(repository, PolicyRuntime.from_file(env_json))
+        if not result.ok:
+            return tuple(problem for problem in result.problems if problem.is_error)
+        # The environment as its verification read it.
+        return _Loaded(repository, result.written[0].runtime)
+    env_json = dist / environment / "env.json"
+    if not env_json.is_file():
+        raise InputError(f"{env_json}: not found; run dpm-policy compile --env {environment}")
+    return _Loaded(repository, PolicyRuntime.from_file(env_json))
 
 
 def explain(

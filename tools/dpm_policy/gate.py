@@ -35,10 +35,10 @@ from dpm_policy.problems import Problem, sort_problems
 from dpm_policy.repository import DocumentCache
 from dpm_policy.review import DEFAULT_PROTECTED, Review, compare_sides
 from dpm_policy.review.approvals import check_approvals
-from dpm_policy.review.compiled import CompiledSide, build_side, is_policy_root, read_compiled
+from dpm_policy.review.compiled import CompiledSide, build_side, read_compiled
 from dpm_policy.review.sources import Side, ref_side, working_tree
 from dpm_policy.schema import check_schemas, schema_problems
-from dpm_policy.validate import ValidationResult, validate
+from dpm_policy.validate import validate
 
 __all__ = ["STEPS", "GateResult", "GateStep", "run_gate"]
 
@@ -156,9 +156,6 @@ def run_gate(
     with fixed_today(today), tempfile.TemporaryDirectory(prefix="dpm-policy-check-") as temporary:
         folder = Path(temporary)
         validation = validate(root=root, tree=head_side.tree, cache=cache)
-        base_validation: ValidationResult | None = None
-        if is_policy_root(base_side.tree):
-            base_validation = validate(root=root, tree=base_side.tree, cache=cache)
         compiled = compile_repository(
             root=root,
             out=folder / "dist-head",
@@ -168,7 +165,7 @@ def run_gate(
             shared=shared,
         )
         compiled_head = read_compiled(head_side, compiled)
-        compiled_base = build_side(base_side, validation=base_validation, shared=shared)
+        compiled_base = build_side(base_side, cache=cache, shared=shared)
         review = check_approvals(
             compare_sides(
                 compiled_base,

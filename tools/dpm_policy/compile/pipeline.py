@@ -38,10 +38,11 @@ class WrittenEnvironment:
     pack_count: int
     tenant_count: int
     configmap_name: str
-    tenant_map_delivery: TenantMapDeliveryName = DEFAULT_TENANT_MAP_DELIVERY
     # What the strict reading of its env.json gave when it was verified: the snapshot the
-    # engine's resolver holds, for a caller that goes on to read the output (the review).
-    runtime: PolicyRuntime | None = None
+    # engine's resolver holds, for a caller that goes on to read the output (the review, the
+    # policy tests, explain) without reading the file again.
+    runtime: PolicyRuntime
+    tenant_map_delivery: TenantMapDeliveryName = DEFAULT_TENANT_MAP_DELIVERY
 
 
 @dataclass(frozen=True)
@@ -133,15 +134,17 @@ def compile_repository(
         return CompileResult(sort_problems(problems), source_commit=commit)
     existed = target.exists()
     staged: list[tuple[EnvironmentOutput, Staged]] = []
-    # Each environment's strict reading, handed on with what was written.
-    runtimes: dict[str, PolicyRuntime | None] = {}
+    # Each environment's strict reading, handed on with what was written: a verification that
+    # finds nothing gives it, one that finds a problem stops the compile.
+    runtimes: dict[str, PolicyRuntime] = {}
     try:
         for build in builds:
             folder = stage(target, build.environment, build.files)
             staged.append((build, folder))
             verified = build.verify(folder.temp, shared)
-            runtimes[build.environment] = verified.runtime
             problems.extend(verified.problems)
+            if verified.runtime is not None:
+                runtimes[build.environment] = verified.runtime
         if _has_errors(problems):
             return CompileResult(sort_problems(problems), source_commit=commit)
         written = []
@@ -155,8 +158,8 @@ def compile_repository(
                     len(build.catalog),
                     len(build.tenant_map),
                     build.configmap_name,
-                    build.tenant_map_delivery,
                     runtimes[build.environment],
+                    build.tenant_map_delivery,
                 )
             )
         return CompileResult(

@@ -148,7 +148,6 @@ class SharedPacks:
         self._verified: dict[tuple[bool, str], tuple[PolicyPack, PackView]] = {}
         # pack id -> the flattened pack and its view (the same object: flattened once).
         self._expected: dict[str, tuple[object, PackView]] = {}
-        self.compared = 0
 
     def expected(self, pack_id: str, flat_pack: object, make: Callable[[], PackView]) -> PackView:
         """The source's view of ``flat_pack``, made once for each flattened pack."""
@@ -405,10 +404,8 @@ def _read_back(
     problems = compare_views(rest, view, locator, reading)
     if strict:
         problems.extend(bounds_problems(view, locator))
-    if shared is not None:
-        shared.compared += len(view.packs)
-        if not problems:
-            shared.add(strict, runtime, view.packs.keys(), expected)
+    if shared is not None and not problems:
+        shared.add(strict, runtime, view.packs.keys(), expected)
     return problems, runtime
 
 
@@ -449,10 +446,6 @@ class Verified:
 
     problems: list[Problem]
     runtime: PolicyRuntime | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def verify_outputs(

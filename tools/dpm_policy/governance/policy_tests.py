@@ -228,7 +228,13 @@ def run_policy_tests(
             )
             if not compiled.ok:
                 return PolicyTestResult(sort_problems(compiled.problems))
-            runtimes = {name: PolicyRuntime.from_file(out / name / "env.json") for name in names}
+            # Each environment as its verification read it, the compiled output read as the
+            # engine's resolver reads it.
+            runtimes = {
+                written.environment: written.runtime
+                for written in compiled.written
+                if written.environment in names
+            }
     return answer_policy_tests(root, selected, runtimes, update=update)
 
 

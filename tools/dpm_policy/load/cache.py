@@ -20,13 +20,9 @@ class LoadCache(Generic[T]):
 
     def __init__(self) -> None:
         self._outcomes: dict[tuple[str, str, bytes], T] = {}
-        self.hits = 0
 
     def get(self, folder: str, name: str, raw: bytes) -> T | None:
-        found = self._outcomes.get((folder, name, raw))
-        if found is not None:
-            self.hits += 1
-        return found
+        return self._outcomes.get((folder, name, raw))
 
     def put(self, folder: str, name: str, raw: bytes, outcome: T) -> None:
         self._outcomes[(folder, name, raw)] = outcome

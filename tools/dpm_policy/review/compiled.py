@@ -96,14 +96,6 @@ def _environment(name: str, runtime: PolicyRuntime, manifest_text: str) -> Compi
     return CompiledEnvironment(name, runtime, sizes, deliveries)
 
 
-def _read(folder: Path, name: str, runtime: PolicyRuntime | None) -> CompiledEnvironment:
-    """The environment compiled into ``folder``: ``runtime`` is its verified strict reading,
-    when the compile handed it on, else ``env.json`` is read here."""
-    if runtime is None:
-        runtime = PolicyRuntime.from_file(folder / "env.json")
-    return _environment(name, runtime, (folder / "manifest.json").read_text(encoding="utf-8"))
-
-
 def read_compiled(side: Side, result: CompileResult) -> CompiledSide:
     """``side`` as ``compile_repository`` left it: every environment read back from the folder
     it was written to, or, when it does not compile, the errors."""
@@ -113,8 +105,13 @@ def read_compiled(side: Side, result: CompileResult) -> CompiledSide:
     repository = result.repository
     assert repository is not None  # a successful compile carries what it validated
     flat, _ = flatten_repository(repository)
+    # Each environment as its verification read it, with what its manifest records.
     environments = {
-        written.environment: _read(written.path, written.environment, written.runtime)
+        written.environment: _environment(
+            written.environment,
+            written.runtime,
+            (written.path / "manifest.json").read_text(encoding="utf-8"),
+        )
         for written in result.written
     }
     return CompiledSide(side, repository, flat, environments)
