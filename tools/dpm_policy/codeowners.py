@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from dpm_policy.files import read_text_if_present, write_whole
+from dpm_policy.files import not_current, read_text_if_present, write_whole
 from dpm_policy.problems import START, Problem
 from dpm_policy.repository import SETTINGS_FILE, Entry, Repository
 from dpm_policy.validate import ValidationResult, validate
@@ -156,10 +156,8 @@ def check_codeowners(
 def codeowners_problems(result: CodeownersResult) -> list[Problem]:
     """What ``codeowners --check`` reports: the problems that refused it, or the file's being
     stale or missing."""
-    if result.state == "missing":
-        return [Problem(CODEOWNERS_PATH, START, "missing", f"missing; {_HOW} to create it")]
-    if result.state == "stale":
-        return [Problem(CODEOWNERS_PATH, START, "stale", f"stale; {_HOW} to update it")]
+    if result.state == "missing" or result.state == "stale":
+        return [not_current(CODEOWNERS_PATH, result.state, _HOW)]
     return list(result.problems)
 
 

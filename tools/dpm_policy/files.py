@@ -1,13 +1,15 @@
-"""The one whole-file writer (a file is replaced whole or not at all), and the reader of the
-generated files it writes."""
+"""The one whole-file writer (a file is replaced whole or not at all), the reader of the
+generated files it writes, and what a check reports of a generated file that is not current."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from dpm_policy.errors import InputError
+from dpm_policy.problems import START, Problem
 
-__all__ = ["read_text_if_present", "write_whole"]
+__all__ = ["not_current", "read_text_if_present", "write_whole"]
 
 
 def write_whole(path: Path, text: str) -> None:
@@ -30,3 +32,10 @@ def read_text_if_present(path: Path) -> str | None:
         return path.read_text(encoding="utf-8") if path.exists() else None
     except OSError as error:
         raise InputError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def not_current(name: str, state: Literal["missing", "stale"], how: str) -> Problem:
+    """The problem a ``--check`` reports for the generated file ``name`` that is ``missing``
+    or ``stale``; ``how`` says what regenerates it."""
+    fix = "create" if state == "missing" else "update"
+    return Problem(name, START, state, f"{state}; {how} to {fix} it")

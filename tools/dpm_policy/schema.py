@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from dpm_policy.files import read_text_if_present, write_whole
-from dpm_policy.problems import START, Problem
+from dpm_policy.files import not_current, read_text_if_present, write_whole
+from dpm_policy.problems import Problem
 from dpm_policy.repository import KINDS, SETTINGS, Kind
 
 __all__ = [
@@ -121,14 +121,13 @@ def check_schemas(read_current: Callable[[str], str | None]) -> SchemaResult:
 
 def schema_problems(result: SchemaResult) -> list[Problem]:
     """What ``schema --check`` reports: each schema file missing or stale."""
-    return [
-        Problem(name, START, "missing", f"missing; {_HOW} to create it") for name in result.missing
-    ] + [Problem(name, START, "stale", f"stale; {_HOW} to update it") for name in result.stale]
+    return [not_current(name, "missing", _HOW) for name in result.missing] + [
+        not_current(name, "stale", _HOW) for name in result.stale
+    ]
 
 
 def write_schemas(*, root: Path, check: bool) -> SchemaResult:
     """Compare (``check``) or rewrite the schema files under ``root/schema``."""
-
     result = check_schemas(lambda name: read_text_if_present(root / name))
     if check:
         return result
